@@ -1,0 +1,3 @@
+from houbei.cli import main
+
+main()

@@ -1,0 +1,126 @@
+"""Roles as data: what each role may do, where it may be granted, and whom it may appoint.
+
+Every permission check in Houbei reads these tables (through scoping.py); no view or
+service compares role names itself. Changing what a role may do is a change here only.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from houbei.regions.codes import Level
+
+
+class Role(models.TextChoices):
+    DISTRICT_ADMIN = "district_admin", _("District admin")
+    TOWN_ADMIN = "town_admin", _("Town admin")
+    VILLAGE_SECRETARY = "village_secretary", _("Village secretary")
+    POST_LEADER = "post_leader", _("Post leader")
+    REVIEW_CLERK = "review_clerk", _("Joint-review clerk")
+    AUDITOR = "auditor", _("Auditor")
+    SYSTEM_ADMIN = "system_admin", _("System admin")
+
+
+class Capability(StrEnum):
+    PEOPLE_VIEW = "people_view"
+    PEOPLE_EDIT = "people_edit"
+    ID_NUMBER_REVEAL = "id_number_reveal"
+    PHONE_REVEAL = "phone_reveal"
+    REGIONS_VIEW = "regions_view"
+    REGIONS_MANAGE = "regions_manage"
+    ACCOUNTS_MANAGE = "accounts_manage"
+    AUDIT_VIEW = "audit_view"
+
+
+ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
+    Role.DISTRICT_ADMIN: frozenset(
+        {
+            Capability.PEOPLE_VIEW,
+            Capability.PEOPLE_EDIT,
+            Capability.ID_NUMBER_REVEAL,
+            Capability.PHONE_REVEAL,
+            Capability.REGIONS_VIEW,
+            Capability.REGIONS_MANAGE,
+            Capability.ACCOUNTS_MANAGE,
+            Capability.AUDIT_VIEW,
+        }
+    ),
+    Role.TOWN_ADMIN: frozenset(
+        {
+            Capability.PEOPLE_VIEW,
+            Capability.PEOPLE_EDIT,
+            Capability.ID_NUMBER_REVEAL,
+            Capability.PHONE_REVEAL,
+            Capability.REGIONS_VIEW,
+            Capability.ACCOUNTS_MANAGE,
+        }
+    ),
+    Role.VILLAGE_SECRETARY: frozenset(
+        {
+            Capability.PEOPLE_VIEW,
+            Capability.PEOPLE_EDIT,
+            Capability.ID_NUMBER_REVEAL,
+            Capability.PHONE_REVEAL,
+            Capability.REGIONS_VIEW,
+        }
+    ),
+    # Post leaders reach people only through the posts they lead (frontline duty).
+    Role.POST_LEADER: frozenset(),
+    # Clerks see only the review items of their department (joint review).
+    Role.REVIEW_CLERK: frozenset(),
+    # Read-only, including the audit log; identifiers stay masked.
+    Role.AUDITOR: frozenset(
+        {Capability.PEOPLE_VIEW, Capability.REGIONS_VIEW, Capability.AUDIT_VIEW}
+    ),
+    # IT staff: accounts and region codes, never personnel data.
+    Role.SYSTEM_ADMIN: frozenset(
+        {
+            Capability.REGIONS_VIEW,
+            Capability.REGIONS_MANAGE,
+            Capability.ACCOUNTS_MANAGE,
+            Capability.AUDIT_VIEW,
+        }
+    ),
+}
+
+# Whom a holder of the role may appoint (within the region it holds the role on). Nobody
+# grants a role above their own; the system admin appoints every role because creating the
+# first accounts of a district is its job.
+GRANTABLE_ROLES: dict[Role, frozenset[Role]] = {
+    Role.SYSTEM_ADMIN: frozenset(Role),
+    Role.DISTRICT_ADMIN: frozenset(
+        {
+            Role.DISTRICT_ADMIN,
+            Role.TOWN_ADMIN,
+            Role.VILLAGE_SECRETARY,
+            Role.POST_LEADER,
+            Role.REVIEW_CLERK,
+            Role.AUDITOR,
+        }
+    ),
+    Role.TOWN_ADMIN: frozenset({Role.TOWN_ADMIN, Role.VILLAGE_SECRETARY, Role.POST_LEADER}),
+    Role.VILLAGE_SECRETARY: frozenset(),
+    Role.POST_LEADER: frozenset(),
+    Role.REVIEW_CLERK: frozenset(),
+    Role.AUDITOR: frozenset(),
+}
+
+_DISTRICT_AND_ABOVE = frozenset({Level.PROVINCE, Level.CITY, Level.DISTRICT})
+
+# The levels of region a role can be granted on.
+ROLE_REGION_LEVELS: dict[Role, frozenset[Level]] = {
+    Role.DISTRICT_ADMIN: _DISTRICT_AND_ABOVE,
+    Role.TOWN_ADMIN: frozenset({Level.TOWN}),
+    Role.VILLAGE_SECRETARY: frozenset({Level.VILLAGE}),
+    Role.POST_LEADER: frozenset({Level.TOWN, Level.VILLAGE}),
+    Role.REVIEW_CLERK: _DISTRICT_AND_ABOVE,
+    Role.AUDITOR: frozenset({Level.PROVINCE, Level.CITY, Level.DISTRICT, Level.TOWN}),
+    Role.SYSTEM_ADMIN: _DISTRICT_AND_ABOVE,
+}
+
+
+def capabilities_of(role: str) -> frozenset[Capability]:
+    return ROLE_CAPABILITIES[Role(role)]

@@ -1,0 +1,209 @@
+"""The only door to region data.
+
+Every view, API endpoint, export and search reaches region-bound records through this
+module: it turns a user's grants into the set of code prefixes they may see for each
+capability (see roles.py) and applies it to querysets.
+
+Rules:
+- A grant on a region covers the region's subtree: every region whose code starts with the
+  granted region's prefix (see regions/codes.py).
+- A region merged into a covered region stays covered (its records stay reachable by the
+  successor's people), recursively.
+- A record outside the scope answers 404, exactly as a missing record does (``get_visible``).
+  A record in scope for reading but not for the write asked for answers 403
+  (``get_writable``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from houbei.accounts.roles import (
+    GRANTABLE_ROLES,
+    ROLE_REGION_LEVELS,
+    Capability,
+    Role,
+    capabilities_of,
+)
+from houbei.regions.codes import Level, code_prefix
+from houbei.regions.models import Region
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from houbei.accounts.models import User
+
+ModelT = TypeVar("ModelT", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class ScopedGrant:
+    role: Role
+    region_id: int
+    region_code: str
+    region_level: Level
+
+    @property
+    def prefix(self) -> str:
+        return code_prefix(self.region_code, self.region_level)
+
+    def covers_code(self, code: str) -> bool:
+        return code.startswith(self.prefix)
+
+
+def _minimal(prefixes: Iterable[str]) -> tuple[str, ...]:
+    """Drop prefixes already covered by a shorter one; sorted for stable SQL."""
+    result: list[str] = []
+    for prefix in sorted(set(prefixes), key=lambda p: (len(p), p)):
+        if not any(prefix.startswith(kept) for kept in result):
+            result.append(prefix)
+    return tuple(sorted(result))
+
+
+class Scope:
+    """What one user may reach. Built once per request by ScopeMiddleware."""
+
+    def __init__(self, user_id: int | None, grants: Iterable[ScopedGrant]) -> None:
+        self.user_id = user_id
+        self.grants = tuple(grants)
+        self._prefixes: dict[Capability, tuple[str, ...]] = {}
+
+    @classmethod
+    def for_user(cls, user: User | AnonymousUser) -> Scope:
+        if not user.is_authenticated or not user.is_active:
+            return cls(None, ())
+        rows = user.grants.values_list("role", "region_id", "region__code", "region__level")
+        return cls(
+            user.pk,
+            (
+                ScopedGrant(Role(role), region_id, code, Level(level))
+                for role, region_id, code, level in rows
+            ),
+        )
+
+    # --- capabilities -------------------------------------------------------------------
+
+    def can(self, capability: Capability) -> bool:
+        """True when at least one grant carries the capability (somewhere)."""
+        return any(capability in capabilities_of(grant.role) for grant in self.grants)
+
+    def require(self, capability: Capability) -> None:
+        if not self.can(capability):
+            raise PermissionDenied
+
+    def grants_with(self, capability: Capability) -> tuple[ScopedGrant, ...]:
+        return tuple(g for g in self.grants if capability in capabilities_of(g.role))
+
+    # --- region prefixes ----------------------------------------------------------------
+
+    @cached_property
+    def _merged_regions(self) -> tuple[tuple[str, Level, str], ...]:
+        """(code, level, code merged into) of every merged region; few, loaded once."""
+        if not self.grants:
+            return ()
+        rows = Region.objects.filter(merged_into__isnull=False).values_list(
+            "code", "level", "merged_into__code"
+        )
+        return tuple((code, Level(level), target) for code, level, target in rows)
+
+    def _with_merged(self, prefixes: tuple[str, ...]) -> tuple[str, ...]:
+        covered = set(prefixes)
+        changed = True
+        while changed:  # merges can chain: A into B, B into C
+            changed = False
+            for code, level, target in self._merged_regions:
+                own = code_prefix(code, level)
+                if own not in covered and any(target.startswith(p) for p in covered):
+                    covered.add(own)
+                    changed = True
+        return _minimal(covered)
+
+    def prefixes(self, capability: Capability) -> tuple[str, ...]:
+        """The code prefixes covered for ``capability``, merged regions included."""
+        if capability not in self._prefixes:
+            own = _minimal(g.prefix for g in self.grants_with(capability))
+            self._prefixes[capability] = self._with_merged(own) if own else ()
+        return self._prefixes[capability]
+
+    def covers(self, region: Region, capability: Capability) -> bool:
+        return any(region.code.startswith(p) for p in self.prefixes(capability))
+
+    def region_q(self, capability: Capability, code_field: str) -> Q:
+        """A filter on ``code_field`` (a region code, e.g. ``village__code``) for the scope."""
+        prefixes = self.prefixes(capability)
+        if not prefixes:
+            return Q(pk__in=[])
+        condition = Q()
+        for prefix in prefixes:
+            condition |= Q(**{f"{code_field}__startswith": prefix})
+        return condition
+
+    def filter(
+        self, queryset: QuerySet[ModelT], capability: Capability, *, code_field: str
+    ) -> QuerySet[ModelT]:
+        return queryset.filter(self.region_q(capability, code_field))
+
+    # --- single records -----------------------------------------------------------------
+
+    def get_visible(
+        self,
+        queryset: QuerySet[ModelT],
+        capability: Capability,
+        *,
+        code_field: str,
+        **lookup: Any,
+    ) -> ModelT:
+        """The record, or 404 if it is missing or outside the scope (indistinguishably)."""
+        try:
+            return self.filter(queryset, capability, code_field=code_field).get(**lookup)
+        except ObjectDoesNotExist:
+            raise Http404 from None
+
+    def get_writable(
+        self,
+        queryset: QuerySet[ModelT],
+        *,
+        read: Capability,
+        write: Capability,
+        code_field: str,
+        **lookup: Any,
+    ) -> ModelT:
+        """404 when not visible; 403 when visible but not writable by this user."""
+        record = self.get_visible(queryset, read, code_field=code_field, **lookup)
+        code = _resolve_code(record, code_field)
+        if not any(code.startswith(p) for p in self.prefixes(write)):
+            raise PermissionDenied
+        return record
+
+    # --- granting -----------------------------------------------------------------------
+
+    def grantable_roles_anywhere(self) -> frozenset[Role]:
+        """Every role this user may grant on some region (to offer in forms)."""
+        roles: set[Role] = set()
+        for grant in self.grants_with(Capability.ACCOUNTS_MANAGE):
+            roles |= GRANTABLE_ROLES[grant.role]
+        return frozenset(roles)
+
+    def grantable_roles(self, region: Region) -> frozenset[Role]:
+        """Roles this user may grant on ``region``: from grants that cover it, never above
+        their own, and only where the role can be held at that level."""
+        roles: set[Role] = set()
+        for grant in self.grants_with(Capability.ACCOUNTS_MANAGE):
+            if grant.covers_code(region.code):
+                roles |= GRANTABLE_ROLES[grant.role]
+        return frozenset(r for r in roles if Level(region.level) in ROLE_REGION_LEVELS[r])
+
+
+def _resolve_code(record: models.Model, code_field: str) -> str:
+    value: Any = record
+    for part in code_field.split("__"):
+        value = getattr(value, part)
+    return str(value)

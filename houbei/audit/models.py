@@ -1,0 +1,84 @@
+"""The audit trail: one row per change to people, decisions, grants and regions.
+
+Contract (every service that changes such data follows it):
+- the service calls ``audit_record`` itself, inside the same ``transaction.atomic`` block as
+  the change, so a change and its audit row commit or roll back together;
+- ``extra_data`` holds ``{"old": {...}, "new": {...}}`` with only the fields that changed,
+  and personal identifiers only in their masked form;
+- ``region`` is the region the change belongs to, which is how the audit log is scoped.
+Signals are never used: they would hide who acted and break the one-transaction rule.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class EventType(models.IntegerChoices):
+    # 1xx people
+    PERSON_CREATED = 101, _("Person registered")
+    PERSON_UPDATED = 102, _("Person updated")
+    PERSON_MOVED = 103, _("Person moved to another village")
+    PERSON_ID_NUMBER_REVEALED = 104, _("ID number shown in full")
+    PERSON_PHONE_REVEALED = 105, _("Phone number shown in full")
+    PERSON_PHOTO_CHANGED = 106, _("Photo changed")
+    # 8xx regions
+    REGION_CREATED = 801, _("Region created")
+    REGION_UPDATED = 802, _("Region updated")
+    REGION_MERGED = 803, _("Region merged")
+    REGIONS_IMPORTED = 804, _("Regions imported")
+    # 9xx accounts
+    USER_CREATED = 901, _("Account created")
+    USER_UPDATED = 902, _("Account updated")
+    USER_ACTIVATED = 903, _("Account activated")
+    USER_DEACTIVATED = 904, _("Account deactivated")
+    USER_PASSWORD_RESET = 905, _("Password reset by an administrator")
+    USER_PASSWORD_CHANGED = 906, _("Password changed")
+    GRANT_ADDED = 911, _("Role granted")
+    GRANT_REVOKED = 912, _("Role revoked")
+
+
+class AuditEvent(models.Model):
+    event_time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    acting_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,  # None: the command line or the system itself
+        blank=True,
+        related_name="+",
+    )
+    event_type = models.PositiveSmallIntegerField(_("event"), choices=EventType.choices)
+    target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    target_id = models.CharField(max_length=64)
+    # What the target was called when the event happened: readable even after renames.
+    target_label = models.CharField(_("record"), max_length=200)
+    region = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    extra_data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-event_time", "-id"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [
+            # The audit log page: events of a region subtree, newest first, by type.
+            models.Index(
+                fields=["region", "event_type", "event_time"], name="audit_region_type_time_idx"
+            ),
+            # A record's own history (person page, account page).
+            models.Index(
+                fields=["target_type", "target_id", "event_time"], name="audit_target_time_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_type_display()}: {self.target_label}"

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+
+from houbei.audit.models import AuditEvent, EventType
+
+if TYPE_CHECKING:
+    from houbei.accounts.models import User
+    from houbei.regions.models import Region
+
+
+def audit_record(
+    *,
+    acting_user: User | None,
+    event_type: EventType,
+    target: models.Model,
+    region: Region,
+    old: Mapping[str, Any] | None = None,
+    new: Mapping[str, Any] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event. Must run inside the caller's transaction (see models.py)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must be called inside the transaction of the change")
+    data: dict[str, Any] = dict(extra or {})
+    if old is not None:
+        data["old"] = dict(old)
+    if new is not None:
+        data["new"] = dict(new)
+    return AuditEvent.objects.create(
+        acting_user=acting_user,
+        event_type=event_type,
+        target_type=ContentType.objects.get_for_model(target),
+        target_id=str(target.pk),
+        target_label=str(target)[:200],
+        region=region,
+        extra_data=data,
+    )
+
+
+def changed_values(
+    before: Mapping[str, Any], after: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The (old, new) pair restricted to the keys whose values differ."""
+    keys = [key for key in after if before.get(key) != after.get(key)]
+    return {key: before.get(key) for key in keys}, {key: after.get(key) for key in keys}

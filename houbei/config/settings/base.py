@@ -1,0 +1,155 @@
+"""Settings shared by every environment. Environment files import * from here and
+override; secrets and database come from the environment file that knows where to get them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+
+from houbei.config.env import env_int, env_str
+
+django_stubs_ext.monkeypatch()
+
+PACKAGE_DIR = Path(__file__).resolve().parents[2]  # .../houbei
+
+
+def default_data_dir() -> Path:
+    """Where the SQLite database, uploaded photos and development keys live.
+
+    From a source checkout that is ``<checkout>/var``; from an installed wheel it is the
+    user's data folder, so running ``houbei`` from another directory finds the same data.
+    """
+    checkout = PACKAGE_DIR.parent
+    if (checkout / "pyproject.toml").exists():
+        return checkout / "var"
+    return Path.home() / ".local" / "share" / "houbei"
+
+
+DATA_DIR = Path(env_str("HOUBEI_DATA_DIR", str(default_data_dir())))
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_htmx",
+    "houbei.web",
+    "houbei.audit",
+    "houbei.regions",
+    "houbei.accounts",
+    "houbei.people",
+    "houbei.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "houbei.accounts.middleware.ScopeMiddleware",
+    "houbei.accounts.middleware.PasswordChangeRequiredMiddleware",
+]
+
+ROOT_URLCONF = "houbei.config.urls"
+WSGI_APPLICATION = "houbei.config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "houbei.web.context_processors.navigation",
+            ],
+            "builtins": ["houbei.web.templatetags.houbei"],
+        },
+    }
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'houbei.sqlite3'}"),
+        conn_max_age=env_int("HOUBEI_DB_CONN_MAX_AGE", 0),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Simplified Chinese first; Traditional Chinese and English on request.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [
+    ("zh-hans", "简体中文"),
+    ("zh-hant", "繁體中文"),
+    ("en", "English"),
+]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Shanghai"
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+# Uploaded files (photos) are personal data: they are never served from a public URL, only
+# through views that check the region scope. MEDIA_URL is therefore deliberately unused.
+MEDIA_ROOT = DATA_DIR / "media"
+
+SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+
+# Uploads: photos are small; larger bodies are refused before they reach a view.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+HOUBEI_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Field encryption: HOUBEI_FIELD_KEYS is a list of Fernet keys (the first encrypts, all
+# decrypt, which allows rotation); HOUBEI_LOOKUP_KEY keys the HMAC used to find and keep
+# ID numbers unique without decrypting. Each environment file sets both.
+HOUBEI_FIELD_KEYS: list[str] = []
+HOUBEI_LOOKUP_KEY: str = ""
+
+# How many rows a list page shows.
+HOUBEI_PAGE_SIZE = 25
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"houbei": {"level": "INFO"}},
+}

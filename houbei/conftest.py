@@ -1,0 +1,111 @@
+"""Fixtures for every test: a small region tree and a persona for every role.
+
+The tree (codes follow the real 市中区 structure):
+    四川省 51 › 内江市 5110 › 市中区 511002
+        › 凌家镇 511002102 (town X) › 花红村 …220 (village A, groups 一社 二社)
+                                    › 新祠堂村 …222 (village B)
+                                    › 岩湾村 …221 (merged into 花红村 on 2020-05-31)
+        › 永安镇 511002104 (town Y) › 鹿子村 …220 (village C)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
+
+from houbei.accounts.models import User
+from houbei.accounts.roles import Role
+from houbei.regions.codes import Level
+from houbei.regions.models import Region
+from houbei.tests.factories import make_region, make_user
+
+
+@dataclass
+class World:
+    province: Region
+    city: Region
+    district: Region
+    town_x: Region
+    town_y: Region
+    village_a: Region
+    village_b: Region
+    village_c: Region
+    village_merged: Region
+    group_a1: Region
+    group_a2: Region
+    other_district: Region  # 东兴区: a district beside 市中区
+    # Personas, each with what it may do:
+    district_admin: User  # everything in 市中区
+    town_x_admin: User  # 凌家镇: people, accounts of its villages
+    town_y_admin: User  # 永安镇 only
+    secretary_a: User  # secretary of 花红村: its people (and 岩湾村's, merged into it)
+    secretary_b: User  # secretary of 新祠堂村, same town as A: must never see A's people
+    secretary_c: User  # secretary of 鹿子村, another town
+    post_leader: User  # leads a post in A: no registry access
+    clerk: User  # joint-review clerk: no registry access
+    auditor: User  # read-only over 市中区, incl. the audit log
+    auditor_other: User  # read-only over 东兴区: nothing of 市中区
+    sysadmin: User  # accounts and regions of 市中区, never people
+    outsider: User  # signed in, no grant at all
+
+    def persona(self, name: str) -> User:
+        user = getattr(self, name)
+        assert isinstance(user, User)
+        return user
+
+
+@pytest.fixture
+def world(db: None) -> World:
+    province = make_region("510000000000", "四川省", Level.PROVINCE)
+    city = make_region("511000000000", "内江市", Level.CITY, province)
+    district = make_region("511002000000", "市中区", Level.DISTRICT, city)
+    town_x = make_region("511002102000", "凌家镇", Level.TOWN, district)
+    town_y = make_region("511002104000", "永安镇", Level.TOWN, district)
+    village_a = make_region("511002102220", "花红村", Level.VILLAGE, town_x)
+    village_b = make_region("511002102222", "新祠堂村", Level.VILLAGE, town_x)
+    village_merged = make_region("511002102221", "岩湾村", Level.VILLAGE, town_x)
+    village_c = make_region("511002104220", "鹿子村", Level.VILLAGE, town_y)
+    group_a1 = make_region("511002102220001", "一社", Level.GROUP, village_a)
+    group_a2 = make_region("511002102220002", "二社", Level.GROUP, village_a)
+    other_district = make_region("511011000000", "东兴区", Level.DISTRICT, city)
+    return World(
+        province=province,
+        city=city,
+        district=district,
+        town_x=town_x,
+        town_y=town_y,
+        village_a=village_a,
+        village_b=village_b,
+        village_c=village_c,
+        village_merged=village_merged,
+        group_a1=group_a1,
+        group_a2=group_a2,
+        other_district=other_district,
+        district_admin=make_user("district", Role.DISTRICT_ADMIN, district),
+        town_x_admin=make_user("town-x", Role.TOWN_ADMIN, town_x),
+        town_y_admin=make_user("town-y", Role.TOWN_ADMIN, town_y),
+        secretary_a=make_user("village-a", Role.VILLAGE_SECRETARY, village_a),
+        secretary_b=make_user("village-b", Role.VILLAGE_SECRETARY, village_b),
+        secretary_c=make_user("village-c", Role.VILLAGE_SECRETARY, village_c),
+        post_leader=make_user("post-a", Role.POST_LEADER, village_a),
+        clerk=make_user("clerk", Role.REVIEW_CLERK, district),
+        auditor=make_user("auditor", Role.AUDITOR, district),
+        auditor_other=make_user("auditor-other", Role.AUDITOR, other_district),
+        sysadmin=make_user("sysadmin", Role.SYSTEM_ADMIN, district),
+        outsider=make_user("outsider"),
+    )
+
+
+def merge_village(world: World) -> None:
+    """Record the 2020 merger of 岩湾村 into 花红村 (done after people were registered)."""
+    from houbei.regions.services import region_merge
+
+    region_merge(
+        acting_user=None, region=world.village_merged, into=world.village_a, on=dt.date(2020, 5, 31)
+    )
+    world.village_merged.refresh_from_db()

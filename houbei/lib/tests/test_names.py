@@ -1,0 +1,66 @@
+import pytest
+
+from houbei.lib.names import (
+    clean_name,
+    name_search_keys,
+    name_search_text,
+    name_sort_key,
+    normalize_name_query,
+    to_simplified,
+    to_traditional,
+)
+
+
+def test_traditional_and_simplified_names_share_their_keys():
+    assert name_search_keys("王強") == name_search_keys("王强") == ["王强", "wangqiang", "wq"]
+
+
+@pytest.mark.parametrize(
+    ("name", "full", "initials"),
+    [
+        ("曾洪", "zenghong", "zh"),
+        ("单雄信", "shanxiongxin", "sxx"),
+        ("解放", "xiefang", "xf"),
+        ("仇英", "qiuying", "qy"),
+        ("朴正", "piaozheng", "pz"),
+        ("区志", "ouzhi", "oz"),
+        ("欧阳修", "ouyangxiu", "oyx"),
+        ("尉迟恭", "yuchigong", "ycg"),
+        ("万俟卨", "moqixie", "mqx"),
+        ("覃海", "qinhai", "qh"),
+    ],
+)
+def test_surnames_are_read_as_surnames(name, full, initials):
+    keys = name_search_keys(name)
+    assert full in keys
+    assert initials in keys
+
+
+def test_the_search_text_separates_keys_so_queries_match_inside_one_key():
+    text = name_search_text("王强")
+    assert text == "|王强|wangqiang|wq|"
+    assert "qiang" in text and "wangq" in text
+    assert "qw" not in text
+
+
+def test_queries_are_normalised_like_the_keys():
+    assert normalize_name_query("王強") == "王强"
+    assert normalize_name_query("Wang Qiang") == "wangqiang"
+    assert normalize_name_query("ＷＱ") == "wq"
+    assert normalize_name_query("wang'qiang") == "wangqiang"
+
+
+def test_names_are_cleaned_of_spaces_and_dots_normalised():
+    assert clean_name(" 张 超 ") == "张超"
+    assert clean_name("阿不都•热合曼") == "阿不都·热合曼"
+    assert name_search_keys("阿不都·热合曼")[0] == "阿不都热合曼"
+
+
+def test_sort_key_orders_by_pinyin():
+    names = ["张超", "曾洪", "陈丽", "王强", "艾青"]
+    assert sorted(names, key=name_sort_key) == ["艾青", "陈丽", "王强", "曾洪", "张超"]
+
+
+def test_conversion_both_ways():
+    assert to_simplified("鍾利洪") == "钟利洪"
+    assert to_traditional("钟利洪") == "鍾利洪"

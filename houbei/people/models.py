@@ -1,0 +1,148 @@
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from houbei.lib.models import TimeStampedModel
+from houbei.people.choices import Education, Ethnicity, PoliticalStatus, Sex
+
+
+class BackgroundCategory(models.Model):
+    """身份类别: 返乡农民工, 退役军人 … A configurable list; a person may have several."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=40)  # Simplified Chinese
+    name_en = models.CharField(_("English name"), max_length=80, blank=True)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["sort_order", "code"]
+        verbose_name = _("background category")
+        verbose_name_plural = _("background categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def photo_upload_path(instance: Person, filename: str) -> str:
+    # Random names: a photo's URL must not tell whose it is or how many there are.
+    return f"people/photos/{uuid.uuid4().hex}.jpg"
+
+
+class Person(TimeStampedModel):
+    """One human being, once in the whole system (unique resident ID number).
+
+    The ID and phone numbers are stored encrypted, with a keyed digest for lookups and a
+    masked form for display; the plain values exist only in services (lib/crypto.py).
+    """
+
+    name = models.CharField(_("name"), max_length=40)
+    # |王强|wangqiang|wq| — see lib/names.py
+    name_search = models.CharField(max_length=255, editable=False)
+    name_sort = models.CharField(max_length=160, editable=False)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    ethnicity = models.CharField(
+        _("ethnicity"), max_length=2, choices=Ethnicity.choices, default=Ethnicity.HAN
+    )
+    birth_date = models.DateField(_("date of birth"))
+    id_number_encrypted = models.TextField(editable=False)
+    id_number_digest = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_masked = models.CharField(_("ID number"), max_length=18, editable=False)
+    phone_encrypted = models.TextField(blank=True, editable=False)
+    phone_digest = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_masked = models.CharField(_("phone"), max_length=20, blank=True, editable=False)
+    education = models.CharField(
+        _("education"), max_length=24, choices=Education.choices, blank=True
+    )
+    political_status = models.CharField(
+        _("political status"),
+        max_length=20,
+        choices=PoliticalStatus.choices,
+        default=PoliticalStatus.MASSES,
+    )
+    categories = models.ManyToManyField(
+        BackgroundCategory, verbose_name=_("background"), blank=True, related_name="people"
+    )
+    village = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("village"),
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
+    villager_group = models.ForeignKey(
+        "regions.Region",
+        verbose_name=_("villager group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="group_people",
+    )
+    address = models.CharField(_("current address"), max_length=120, blank=True)
+    work_unit = models.CharField(_("workplace and position"), max_length=120, blank=True)
+    skills = models.CharField(_("skills"), max_length=200, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to=photo_upload_path, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # Optimistic locking: an edit based on an older version is refused, not silently merged.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["name_sort", "id"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        constraints = [
+            models.CheckConstraint(condition=Q(sex__in=Sex.values), name="people_person_sex_valid"),
+        ]
+        indexes = [
+            # The people list of a village, in pinyin order.
+            models.Index(fields=["village", "name_sort"], name="people_village_sort_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RevealReason(models.TextChoices):
+    VERIFY_IDENTITY = "verify_identity", _("Verify identity")
+    CONTACT = "contact", _("Contact the person")
+    POLITICAL_REVIEW = "political_review", _("Political review")
+    JOINT_REVIEW = "joint_review", _("Joint qualification review")
+    PAPERWORK = "paperwork", _("Forms for a higher authority")
+    OTHER = "other", _("Other")
+
+
+class RevealedField(models.TextChoices):
+    ID_NUMBER = "id_number", _("ID number")
+    PHONE = "phone", _("Phone")
+
+
+class PersonalDataReveal(models.Model):
+    """Every time someone saw an ID or phone number in full: who, when, why (PIPL)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reveals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    field = models.CharField(_("field"), max_length=12, choices=RevealedField.choices)
+    reason = models.CharField(_("reason"), max_length=20, choices=RevealReason.choices)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    revealed_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-revealed_at"]
+        verbose_name = _("personal data reveal")
+        verbose_name_plural = _("personal data reveals")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason="other") | ~Q(note=""),
+                name="people_reveal_other_reason_has_note",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.person} ({self.field})"

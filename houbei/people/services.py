@@ -1,0 +1,397 @@
+"""Writes to the people registry. Every function checks the acting user's scope, validates
+the whole input (errors keyed by field, in the user's language), writes, and records the
+audit event in the same transaction. ``acting_user=None`` is the command line."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from houbei.accounts.roles import Capability
+from houbei.accounts.scoping import Scope
+from houbei.audit.models import AuditEvent, EventType
+from houbei.audit.services import audit_record, changed_values
+from houbei.lib import crypto
+from houbei.lib.idnumber import IdNumberError, ResidentId, parse_id_number
+from houbei.lib.images import PhotoError, normalize_photo
+from houbei.lib.names import clean_name, name_search_text, name_sort_key
+from houbei.lib.phone import PhoneError, mask_phone, normalize_phone
+from houbei.people.choices import Education, Ethnicity, PoliticalStatus, Sex
+from houbei.people.models import (
+    BackgroundCategory,
+    Person,
+    PersonalDataReveal,
+    RevealedField,
+    RevealReason,
+)
+from houbei.regions.codes import Level
+
+if TYPE_CHECKING:
+    from django.core.files.uploadedfile import UploadedFile
+
+    from houbei.accounts.models import User
+    from houbei.regions.models import Region
+
+ID_PURPOSE = "id_number"
+PHONE_PURPOSE = "phone"
+
+
+@dataclass
+class PersonInput:
+    """What a form, an import row or an API call supplies for one person.
+
+    ``id_number`` and ``phone`` are raw as typed. On update, ``None`` keeps the stored value
+    (the edit form never shows them in full); an empty ``phone`` removes the number.
+    """
+
+    name: str
+    village: Region
+    id_number: str | None = None
+    phone: str | None = None
+    sex: str = ""
+    birth_date: dt.date | None = None
+    ethnicity: str = Ethnicity.HAN
+    education: str = ""
+    political_status: str = PoliticalStatus.MASSES
+    categories: Sequence[BackgroundCategory] = ()
+    villager_group: Region | None = None
+    address: str = ""
+    work_unit: str = ""
+    skills: str = ""
+    notes: str = ""
+    photo: UploadedFile | None = None
+    remove_photo: bool = False
+
+
+class EditConflict(Exception):
+    """Someone else saved the person after the editor opened the form."""
+
+    def __init__(self, person: Person, latest: AuditEvent | None) -> None:
+        self.person = person
+        self.latest = latest
+        super().__init__("edit conflict")
+
+
+@dataclass
+class _Checked:
+    name: str
+    resident_id: ResidentId | None
+    phone: str | None
+    photo: Any = None
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, key: str, message: str) -> None:
+        self.errors.setdefault(key, []).append(message)
+
+
+def _actor_scope(acting_user: User | None) -> Scope | None:
+    return Scope.for_user(acting_user) if acting_user is not None else None
+
+
+def _require_village_in_scope(scope: Scope | None, village: Region) -> None:
+    if scope is not None and not scope.covers(village, Capability.PEOPLE_EDIT):
+        raise PermissionDenied
+
+
+def _check(data: PersonInput, *, creating: bool) -> _Checked:
+    checked = _Checked(name=clean_name(data.name), resident_id=None, phone=None)
+    if not checked.name:
+        checked.add("name", _("Enter the name."))
+    elif len(checked.name) > 40:
+        checked.add("name", _("A name has at most 40 characters."))
+
+    if data.id_number is not None and (creating or data.id_number.strip()):
+        try:
+            checked.resident_id = parse_id_number(data.id_number)
+        except IdNumberError as error:
+            checked.add("id_number", error.message)
+    if checked.resident_id:
+        if data.sex and data.sex != checked.resident_id.sex.value:
+            checked.add(
+                "sex",
+                _("The ID number belongs to a %(sex)s; please check the sex or the number.")
+                % {"sex": Sex(checked.resident_id.sex.value).label.lower()},
+            )
+        if data.birth_date and data.birth_date != checked.resident_id.birth_date:
+            checked.add(
+                "birth_date",
+                _(
+                    "The ID number gives the date of birth %(date)s; "
+                    "please check the date or the number."
+                )
+                % {"date": checked.resident_id.birth_date.isoformat()},
+            )
+
+    if data.phone:
+        try:
+            checked.phone = normalize_phone(data.phone)
+        except PhoneError as error:
+            checked.add("phone", error.message)
+
+    if data.village.level != Level.VILLAGE:
+        checked.add("village", _("Choose a village or community."))
+    elif not data.village.is_current() or data.village.merged_into_id:
+        checked.add(
+            "village",
+            _("%(village)s no longer exists; register the person in the village it became part of.")
+            % {"village": data.village.name},
+        )
+    if data.villager_group and data.villager_group.parent_id != data.village.pk:
+        checked.add("villager_group", _("This villager group belongs to another village."))
+
+    if data.ethnicity not in Ethnicity.values:
+        checked.add("ethnicity", _("Choose an ethnicity from the list."))
+    if data.political_status not in PoliticalStatus.values:
+        checked.add("political_status", _("Choose a political status from the list."))
+    if data.education and data.education not in Education.values:
+        checked.add("education", _("Choose an education level from the list."))
+
+    if data.photo is not None:
+        try:
+            checked.photo = normalize_photo(data.photo, max_bytes=settings.HOUBEI_PHOTO_MAX_BYTES)
+        except PhotoError as error:
+            checked.add("photo", error.message)
+    return checked
+
+
+def _duplicate_message(existing: Person, scope: Scope | None) -> str:
+    if scope is None or scope.covers(existing.village, Capability.PEOPLE_VIEW):
+        return _("This ID number is already registered: %(name)s, %(village)s.") % {
+            "name": existing.name,
+            "village": existing.village.name,
+        }
+    # Say that the number exists (uniqueness demands it) but nothing about the person.
+    return _(
+        "This ID number is already registered in another region. If the person has moved "
+        "here, ask your town or district administrator to move the record."
+    )
+
+
+def person_snapshot(
+    person: Person, categories: Sequence[BackgroundCategory] | None = None
+) -> dict[str, Any]:
+    """The audited view of a person: identifiers masked, relations by code. ``categories``
+    stands in for the stored ones when the new set is not saved yet."""
+    if categories is None:
+        categories = list(person.categories.all())
+    return {
+        "name": person.name,
+        "sex": person.sex,
+        "ethnicity": person.ethnicity,
+        "birth_date": person.birth_date.isoformat() if person.birth_date else None,
+        "id_number": person.id_number_masked,
+        "phone": person.phone_masked,
+        "education": person.education,
+        "political_status": person.political_status,
+        "categories": sorted(category.code for category in categories),
+        "village": person.village.code,
+        "villager_group": person.villager_group.code if person.villager_group else "",
+        "address": person.address,
+        "work_unit": person.work_unit,
+        "skills": person.skills,
+        "notes": person.notes,
+        "photo": bool(person.photo),
+    }
+
+
+def _apply_fields(person: Person, data: PersonInput, checked: _Checked) -> None:
+    person.name = checked.name
+    person.name_search = name_search_text(checked.name)
+    person.name_sort = name_sort_key(checked.name)
+    if checked.resident_id:
+        number = checked.resident_id.number
+        person.id_number_encrypted = crypto.encrypt(number)
+        person.id_number_digest = crypto.lookup_digest(number, purpose=ID_PURPOSE)
+        person.id_number_masked = checked.resident_id.masked
+        person.sex = checked.resident_id.sex.value
+        person.birth_date = checked.resident_id.birth_date
+    if data.phone is not None:
+        if checked.phone:
+            person.phone_encrypted = crypto.encrypt(checked.phone)
+            person.phone_digest = crypto.lookup_digest(checked.phone, purpose=PHONE_PURPOSE)
+            person.phone_masked = mask_phone(checked.phone)
+        else:
+            person.phone_encrypted = person.phone_digest = person.phone_masked = ""
+    person.ethnicity = data.ethnicity
+    person.education = data.education
+    person.political_status = data.political_status
+    person.village = data.village
+    person.villager_group = data.villager_group
+    person.address = data.address.strip()
+    person.work_unit = data.work_unit.strip()
+    person.skills = data.skills.strip()
+    person.notes = data.notes.strip()
+
+
+def _raise_if_errors(checked: _Checked) -> None:
+    if checked.errors:
+        raise ValidationError(
+            {
+                key: [ValidationError(message) for message in messages]
+                for key, messages in checked.errors.items()
+            }
+        )
+
+
+def _check_unique_id(checked: _Checked, scope: Scope | None, exclude_pk: int | None) -> None:
+    if not checked.resident_id:
+        return
+    digest = crypto.lookup_digest(checked.resident_id.number, purpose=ID_PURPOSE)
+    existing = (
+        Person.objects.select_related("village")
+        .filter(id_number_digest=digest)
+        .exclude(pk=exclude_pk or 0)
+        .first()
+    )
+    if existing:
+        checked.add("id_number", _duplicate_message(existing, scope))
+
+
+@transaction.atomic
+def person_register(*, acting_user: User | None, data: PersonInput) -> Person:
+    scope = _actor_scope(acting_user)
+    _require_village_in_scope(scope, data.village)
+    checked = _check(data, creating=True)
+    _check_unique_id(checked, scope, exclude_pk=None)
+    _raise_if_errors(checked)
+    person = Person(created_by=acting_user)
+    _apply_fields(person, data, checked)
+    if checked.photo is not None:
+        person.photo.save("photo.jpg", checked.photo, save=False)
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        # Registered by someone else between our check and our insert.
+        if person.photo:
+            person.photo.storage.delete(person.photo.name)
+        checked.add("id_number", _("This ID number has just been registered by someone else."))
+        _raise_if_errors(checked)
+    person.categories.set(data.categories)
+    audit_record(
+        acting_user=acting_user,
+        event_type=EventType.PERSON_CREATED,
+        target=person,
+        region=person.village,
+        new=person_snapshot(person),
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, acting_user: User | None, person: Person, data: PersonInput, expected_version: int
+) -> Person:
+    """Save an edit made on ``expected_version``; EditConflict if the record moved on."""
+    scope = _actor_scope(acting_user)
+    locked = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("village", "villager_group")
+        .get(pk=person.pk)
+    )
+    if locked.version != expected_version:
+        latest = (
+            AuditEvent.objects.filter(
+                target_type__app_label="people",
+                target_type__model="person",
+                target_id=str(locked.pk),
+            )
+            .select_related("acting_user")
+            .first()
+        )
+        raise EditConflict(locked, latest)
+    _require_village_in_scope(scope, locked.village)
+    _require_village_in_scope(scope, data.village)
+    before = person_snapshot(locked)
+    old_village = locked.village
+    checked = _check(data, creating=False)
+    _check_unique_id(checked, scope, exclude_pk=locked.pk)
+    _raise_if_errors(checked)
+    _apply_fields(locked, data, checked)
+    old, new = changed_values(before, person_snapshot(locked, list(data.categories)))
+    old_photo = locked.photo.name if locked.photo else ""
+    if checked.photo is not None:
+        locked.photo.save("photo.jpg", checked.photo, save=False)
+    elif data.remove_photo and locked.photo:
+        locked.photo = ""
+    if (locked.photo.name or "") != old_photo:
+        old["photo"], new["photo"] = bool(old_photo), bool(locked.photo)
+        if old_photo:
+            # Delete the replaced file only once the new state is committed.
+            storage, name = locked.photo.storage, old_photo
+            transaction.on_commit(lambda: storage.delete(name))
+    if not new:
+        return locked
+    locked.version += 1
+    locked.save()
+    locked.categories.set(data.categories)
+    moved = old_village.pk != locked.village_id
+    audit_record(
+        acting_user=acting_user,
+        event_type=EventType.PERSON_MOVED if moved else EventType.PERSON_UPDATED,
+        target=locked,
+        region=locked.village,
+        old=old,
+        new=new,
+        extra={"from_region": old_village.code} if moved else None,
+    )
+    if moved:
+        # The old village's log shows that the person left, without their new details.
+        audit_record(
+            acting_user=acting_user,
+            event_type=EventType.PERSON_MOVED,
+            target=locked,
+            region=old_village,
+            old={"village": old_village.code},
+            new={"village": locked.village.code},
+        )
+    return locked
+
+
+@transaction.atomic
+def person_reveal(
+    *,
+    acting_user: User,
+    person: Person,
+    field_name: RevealedField,
+    reason: RevealReason,
+    note: str = "",
+) -> str:
+    """Return an ID or phone number in full, after recording who asked and why."""
+    capability = (
+        Capability.ID_NUMBER_REVEAL
+        if field_name == RevealedField.ID_NUMBER
+        else Capability.PHONE_REVEAL
+    )
+    if not Scope.for_user(acting_user).covers(person.village, capability):
+        raise PermissionDenied
+    note = note.strip()
+    if reason == RevealReason.OTHER and not note:
+        raise ValidationError({"note": _("Say why you need the number.")})
+    token = (
+        person.id_number_encrypted
+        if field_name == RevealedField.ID_NUMBER
+        else person.phone_encrypted
+    )
+    if not token:
+        raise ValidationError(_("No number is recorded."))
+    PersonalDataReveal.objects.create(
+        person=person, user=acting_user, field=field_name, reason=reason, note=note
+    )
+    audit_record(
+        acting_user=acting_user,
+        event_type=EventType.PERSON_ID_NUMBER_REVEALED
+        if field_name == RevealedField.ID_NUMBER
+        else EventType.PERSON_PHONE_REVEALED,
+        target=person,
+        region=person.village,
+        extra={"reason": reason.value, "note": note},
+    )
+    return crypto.decrypt(token)

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from houbei.lib.models import TimeStampedModel
+from houbei.regions.codes import Level, code_prefix, short_code
+
+
+class RegionKind(models.TextChoices):
+    """The finer type within a level, where the code's digits and the name say it."""
+
+    PROVINCE = "province", _("Province")
+    MUNICIPALITY = "municipality", _("Municipality")
+    CITY = "city", _("City")
+    DISTRICT = "district", _("District")
+    COUNTY = "county", _("County")
+    COUNTY_CITY = "county_city", _("County-level city")
+    SUBDISTRICT = "subdistrict", _("Subdistrict")
+    TOWN = "town", _("Town")
+    TOWNSHIP = "township", _("Township")
+    COMMUNITY = "community", _("Community")
+    VILLAGE = "village", _("Village")
+    GROUP = "group", _("Villager group")
+
+
+class Region(TimeStampedModel):
+    """A node of the division tree; its code's prefix is its path (see codes.py)."""
+
+    code = models.CharField(_("code"), max_length=15, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    kind = models.CharField(_("kind"), max_length=20, choices=RegionKind.choices, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent region"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    # 城乡分类代码 (111 主城区 … 220 村庄), as published with the statistical codes.
+    urban_rural_class = models.CharField(_("urban-rural class"), max_length=3, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_regions",
+    )
+    # Demo villages carry made-up codes; the flag keeps them apart from official data.
+    is_demo = models.BooleanField(_("demo data"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_from__lte=F("valid_to")),
+                name="regions_region_valid_from_before_valid_to",
+            ),
+            models.CheckConstraint(
+                condition=Q(merged_into__isnull=True) | Q(valid_to__isnull=False),
+                name="regions_region_merged_has_end_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=F("pk")),
+                name="regions_region_not_merged_into_itself",
+            ),
+        ]
+        indexes = [
+            # Children of a node in code order (tree pages, the region pickers).
+            models.Index(fields=["parent", "code"], name="regions_parent_code_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def prefix(self) -> str:
+        return code_prefix(self.code, Level(self.level))
+
+    @property
+    def short_code(self) -> str:
+        return short_code(self.code, Level(self.level))
+
+    def is_current(self, on: dt.date | None = None) -> bool:
+        day = on or timezone.localdate()
+        if self.valid_from and day < self.valid_from:
+            return False
+        return not (self.valid_to and day > self.valid_to)
+
+    def contains(self, other: Region) -> bool:
+        """True when ``other`` is this region or lies in its subtree."""
+        return other.code.startswith(self.prefix)

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from houbei.accounts.roles import Capability
+from houbei.accounts.scoping import Scope
+from houbei.regions.codes import Level, code_prefix
+from houbei.regions.models import Region
+
+
+def region_roots(*, scope: Scope) -> list[Region]:
+    """The top regions a user sees: the regions of their grants, without nested ones."""
+    prefixes = scope.prefixes(Capability.REGIONS_VIEW)
+    regions = scope.filter(
+        Region.objects.select_related("parent"), Capability.REGIONS_VIEW, code_field="code"
+    )
+    return [
+        region for region in regions.filter(merged_into__isnull=True) if region.prefix in prefixes
+    ]
+
+
+def region_get(*, scope: Scope, code: str) -> Region:
+    return scope.get_visible(
+        Region.objects.select_related("parent", "merged_into"),
+        Capability.REGIONS_VIEW,
+        code_field="code",
+        code=code,
+    )
+
+
+def region_get_for_manage(*, scope: Scope, code: str) -> Region:
+    return scope.get_writable(
+        Region.objects.select_related("parent", "merged_into"),
+        read=Capability.REGIONS_VIEW,
+        write=Capability.REGIONS_MANAGE,
+        code_field="code",
+        code=code,
+    )
+
+
+def region_children(*, region: Region) -> QuerySet[Region]:
+    """Children in code order, with how many children each has in turn."""
+    return (
+        region.children.select_related("merged_into")
+        .annotate(child_count=Count("children"))
+        .order_by("code")
+    )
+
+
+def region_ancestors(*, scope: Scope, region: Region) -> list[Region]:
+    """Breadcrumb: the ancestors the user may open, top first, in one query (an ancestor's
+    code is a prefix of the region's code, padded with zeros)."""
+    own_level = Level(region.level)
+    candidates = [
+        code_prefix(region.code, level).ljust(12, "0") for level in Level if level < own_level
+    ]
+    ancestors = Region.objects.filter(code__in=candidates).order_by("level")
+    return [node for node in ancestors if scope.covers(node, Capability.REGIONS_VIEW)]
+
+
+def region_merge_targets(*, scope: Scope, region: Region) -> QuerySet[Region]:
+    """Current regions of the same level, inside the managed scope, other than ``region``."""
+    return (
+        scope.filter(Region.objects.all(), Capability.REGIONS_MANAGE, code_field="code")
+        .filter(level=region.level, merged_into__isnull=True, valid_to__isnull=True)
+        .exclude(pk=region.pk)
+        .order_by("code")
+    )

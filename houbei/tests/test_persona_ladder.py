@@ -1,0 +1,534 @@
+"""The same ladder of personas on every route:
+
+anonymous → sign-in page; a persona outside the record's regions → 404 (as for a missing
+record); a persona who may read but not write → 403; a persona without the capability →
+403; the allowed persona → success; a wrong HTTP method → 405.
+
+``test_every_route_is_on_the_ladder`` fails when a route is added without a case here.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
+
+from houbei.accounts.models import Grant, User
+from houbei.accounts.roles import Role
+from houbei.accounts.services import user_create
+from houbei.audit.models import AuditEvent
+from houbei.conftest import World
+from houbei.people.models import Person
+from houbei.tests.factories import make_person, next_id_number
+
+
+def jpeg_bytes(color: str = "red") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (60, 80), color).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+@dataclass
+class Records:
+    person: Person  # in 花红村 (village A), with a photo
+    account: User  # a post leader of 花红村, created by the 凌家镇 admin
+    grant: Grant
+    event: AuditEvent  # the registration of ``person``
+
+
+@pytest.fixture
+def records(world: World) -> Records:
+    person = make_person(world.village_a, "王強", villager_group=world.group_a1)
+    person.photo.save("p.jpg", SimpleUploadedFile("p.jpg", jpeg_bytes()), save=True)
+    account, _ = user_create(
+        acting_user=world.town_x_admin,
+        username="post-new",
+        display_name="何军",
+        region=world.village_a,
+        role=Role.POST_LEADER,
+    )
+    event = AuditEvent.objects.filter(target_id=str(person.pk), event_type=101).get()
+    return Records(person=person, account=account, grant=account.grants.get(), event=event)
+
+
+Args = Callable[[World, Records], list[Any]]
+Data = Callable[[World, Records], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Case:
+    route: str
+    method: str
+    allowed: str
+    expected: int
+    args: Args = lambda w, r: []
+    data: Data | None = None
+    other: str | None = None  # out of scope → 404
+    readonly: str | None = None  # may read, may not write → 403
+    forbidden: tuple[str, ...] = ()  # lacks the capability → 403
+    label: str = field(default="")
+
+    def url(self, world: World, records: Records) -> str:
+        return reverse(self.route, args=self.args(world, records))
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.route}{self.label}"
+
+
+def person_post(world: World, records: Records | None = None) -> dict[str, Any]:
+    data = {
+        "name": "陳麗華",
+        "id_number": next_id_number(male=False),
+        "phone": "139 0000 1111",
+        "village": world.village_a.pk,
+        "villager_group": world.group_a2.pk,
+        "political_status": "cyl_member",
+        "ethnicity": "01",
+    }
+    if records is not None:
+        data.update(name="王强", id_number="", phone="", version=records.person.version)
+    return data
+
+
+def person_pk(w: World, r: Records) -> list[Any]:
+    return [r.person.pk]
+
+
+def account_pk(w: World, r: Records) -> list[Any]:
+    return [r.account.pk]
+
+
+def code_a(w: World, r: Records) -> list[Any]:
+    return [w.village_a.code]
+
+
+CASES = [
+    # web
+    Case("web:home", "get", "secretary_a", 200),
+    Case("web:home", "get", "outsider", 200, label=" (no grant)"),
+    # accounts
+    Case("accounts:password_change", "get", "secretary_a", 200),
+    Case(
+        "accounts:password_change",
+        "post",
+        "secretary_a",
+        302,
+        data=lambda w, r: {
+            "old_password": "correct-horse-battery",
+            "new_password1": "a-new-long-passphrase",
+            "new_password2": "a-new-long-passphrase",
+        },
+    ),
+    Case(
+        "accounts:user_list",
+        "get",
+        "town_x_admin",
+        200,
+        forbidden=("secretary_a", "auditor", "post_leader"),
+    ),
+    Case("accounts:user_create", "get", "town_x_admin", 200, forbidden=("secretary_a", "auditor")),
+    Case(
+        "accounts:user_create",
+        "post",
+        "town_x_admin",
+        200,
+        data=lambda w, r: {
+            "display_name": "黄春梅",
+            "username": "secretary-new",
+            "region": w.village_b.pk,
+            "role": "village_secretary",
+        },
+        forbidden=("secretary_a", "auditor"),
+    ),
+    Case(
+        "accounts:user_detail",
+        "get",
+        "town_x_admin",
+        200,
+        args=account_pk,
+        other="town_y_admin",
+        forbidden=("secretary_a",),
+    ),
+    Case(
+        "accounts:user_edit",
+        "post",
+        "town_x_admin",
+        302,
+        args=account_pk,
+        data=lambda w, r: {"display_name": "何军军"},
+        other="town_y_admin",
+        forbidden=("secretary_a",),
+    ),
+    Case(
+        "accounts:grant_add",
+        "post",
+        "town_x_admin",
+        302,
+        args=account_pk,
+        data=lambda w, r: {"region": w.village_b.pk, "role": "post_leader"},
+        other="town_y_admin",
+        forbidden=("secretary_a",),
+    ),
+    Case(
+        "accounts:grant_revoke",
+        "post",
+        "town_x_admin",
+        302,
+        args=lambda w, r: [r.grant.pk],
+        other="town_y_admin",
+        forbidden=("secretary_a",),
+    ),
+    Case(
+        "accounts:user_set_active",
+        "post",
+        "town_x_admin",
+        302,
+        args=account_pk,
+        data=lambda w, r: {"active": "0"},
+        other="town_y_admin",
+        forbidden=("secretary_a",),
+    ),
+    Case(
+        "accounts:user_reset_password",
+        "post",
+        "town_x_admin",
+        200,
+        args=account_pk,
+        other="town_y_admin",
+        forbidden=("secretary_a",),
+    ),
+    # regions
+    Case("regions:index", "get", "secretary_a", 302, forbidden=("post_leader", "clerk")),
+    Case("regions:index", "get", "sysadmin", 302, label=" (sysadmin)"),
+    Case(
+        "regions:detail",
+        "get",
+        "secretary_a",
+        200,
+        args=code_a,
+        other="secretary_b",
+        forbidden=("post_leader",),
+    ),
+    Case(
+        "regions:edit",
+        "get",
+        "district_admin",
+        200,
+        args=code_a,
+        other="auditor_other",
+        readonly="auditor",
+    ),
+    Case(
+        "regions:edit",
+        "post",
+        "sysadmin",
+        302,
+        args=code_a,
+        data=lambda w, r: {"name": "花红村", "kind": "village", "urban_rural_class": "220"},
+        other="auditor_other",
+        readonly="secretary_a",
+    ),
+    Case(
+        "regions:create_child",
+        "get",
+        "district_admin",
+        200,
+        args=code_a,
+        other="auditor_other",
+        readonly="town_x_admin",
+    ),
+    Case(
+        "regions:create_child",
+        "post",
+        "district_admin",
+        302,
+        args=code_a,
+        data=lambda w, r: {"code": "511002102220003", "name": "三社", "kind": "group"},
+        other="auditor_other",
+        readonly="secretary_a",
+    ),
+    Case(
+        "regions:merge",
+        "get",
+        "district_admin",
+        200,
+        args=code_a,
+        other="auditor_other",
+        readonly="auditor",
+    ),
+    Case(
+        "regions:merge",
+        "post",
+        "district_admin",
+        302,
+        args=lambda w, r: [w.village_merged.code],
+        data=lambda w, r: {"into": w.village_a.pk, "on": "2020-05-31"},
+        other="auditor_other",
+        readonly="auditor",
+    ),
+    Case(
+        "regions:import",
+        "get",
+        "sysadmin",
+        200,
+        forbidden=("secretary_a", "auditor", "town_x_admin"),
+    ),
+    Case(
+        "regions:import",
+        "post",
+        "sysadmin",
+        200,
+        data=lambda w, r: {
+            "file": SimpleUploadedFile(
+                "r.csv",
+                "code,name,level,parent_code\n511002102223,新村,village,511002102\n".encode(),
+            )
+        },
+        forbidden=("secretary_a", "auditor"),
+    ),
+    Case(
+        "regions:import_apply",
+        "post",
+        "sysadmin",
+        302,
+        data=lambda w, r: {"token": "stale"},
+        forbidden=("secretary_a",),
+    ),
+    # people
+    Case("people:list", "get", "secretary_a", 200, forbidden=("post_leader", "clerk", "sysadmin")),
+    Case("people:create", "get", "secretary_a", 200, forbidden=("auditor", "post_leader")),
+    Case(
+        "people:create",
+        "post",
+        "secretary_a",
+        302,
+        data=lambda w, r: person_post(w),
+        forbidden=("auditor", "post_leader"),
+    ),
+    Case(
+        "people:group_options",
+        "get",
+        "secretary_a",
+        200,
+        data=lambda w, r: {"village": w.village_a.pk},
+        forbidden=("auditor", "post_leader"),
+    ),
+    Case("people:detail", "get", "secretary_a", 200, args=person_pk, other="secretary_b"),
+    Case(
+        "people:detail",
+        "get",
+        "auditor",
+        200,
+        args=person_pk,
+        other="secretary_c",
+        label=" (read-only)",
+    ),
+    Case(
+        "people:edit",
+        "get",
+        "secretary_a",
+        200,
+        args=person_pk,
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "people:edit",
+        "post",
+        "town_x_admin",
+        302,
+        args=person_pk,
+        data=lambda w, r: person_post(w, r),
+        other="town_y_admin",
+        readonly="auditor",
+    ),
+    Case(
+        "people:reveal",
+        "post",
+        "secretary_a",
+        200,
+        args=lambda w, r: [r.person.pk, "id_number"],
+        data=lambda w, r: {"reason": "verify_identity"},
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case("people:photo", "get", "secretary_a", 200, args=person_pk, other="secretary_b"),
+    # audit
+    Case(
+        "audit:list",
+        "get",
+        "auditor",
+        200,
+        forbidden=("secretary_a", "town_x_admin", "post_leader"),
+    ),
+    Case(
+        "audit:detail",
+        "get",
+        "auditor",
+        200,
+        args=lambda w, r: [r.event.pk],
+        other="auditor_other",
+        forbidden=("secretary_a",),
+    ),
+]
+
+# Routes open to everyone, tested on their own below.
+PUBLIC_ROUTES = {"accounts:login", "accounts:logout", "web:set_language", "web:healthz"}
+
+
+def _request(client: Client, case: Case, method: str, url: str, data: dict[str, Any] | None) -> Any:
+    if method == "get":
+        return client.get(url, data or {})
+    return client.post(url, data or {})
+
+
+def _client_for(world: World, persona: str | None) -> Client:
+    client = Client()
+    if persona:
+        client.force_login(world.persona(persona))
+    return client
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_anonymous_is_sent_to_sign_in(case: Case, world: World, records: Records) -> None:
+    url = case.url(world, records)
+    response = _request(
+        _client_for(world, None),
+        case,
+        case.method,
+        url,
+        case.data(world, records) if case.data else None,
+    )
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_the_allowed_persona_succeeds(case: Case, world: World, records: Records) -> None:
+    url = case.url(world, records)
+    response = _request(
+        _client_for(world, case.allowed),
+        case,
+        case.method,
+        url,
+        case.data(world, records) if case.data else None,
+    )
+    assert response.status_code == case.expected, getattr(response, "content", b"")[:2000]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.other], ids=str)
+def test_out_of_scope_is_404_like_missing(case: Case, world: World, records: Records) -> None:
+    url = case.url(world, records)
+    response = _request(
+        _client_for(world, case.other),
+        case,
+        case.method,
+        url,
+        case.data(world, records) if case.data else None,
+    )
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.readonly], ids=str)
+def test_read_only_may_not_write(case: Case, world: World, records: Records) -> None:
+    url = case.url(world, records)
+    response = _request(
+        _client_for(world, case.readonly),
+        case,
+        case.method,
+        url,
+        case.data(world, records) if case.data else None,
+    )
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.forbidden], ids=str)
+def test_roles_without_the_capability_get_403(case: Case, world: World, records: Records) -> None:
+    url = case.url(world, records)
+    for persona in case.forbidden:
+        response = _request(
+            _client_for(world, persona),
+            case,
+            case.method,
+            url,
+            case.data(world, records) if case.data else None,
+        )
+        assert response.status_code == 403, persona
+
+
+def _allowed_methods(route: str) -> set[str]:
+    return {case.method for case in CASES if case.route == route}
+
+
+def _wrong_method(route: str) -> str:
+    allowed = _allowed_methods(route)
+    return next(method for method in ("get", "post", "put") if method not in allowed)
+
+
+@pytest.mark.parametrize("route", sorted({case.route for case in CASES}))
+def test_the_wrong_method_is_405(route: str, world: World, records: Records) -> None:
+    case = next(c for c in CASES if c.route == route)
+    client = _client_for(world, case.allowed)
+    response = getattr(client, _wrong_method(route))(case.url(world, records))
+    assert response.status_code == 405
+
+
+def _route_names(patterns: list[Any], namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= _route_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_route_is_on_the_ladder() -> None:
+    covered = {case.route for case in CASES} | PUBLIC_ROUTES
+    missing = _route_names(get_resolver().url_patterns) - covered
+    assert not missing, f"routes without persona-ladder cases: {sorted(missing)}"
+
+
+# --- the public routes ------------------------------------------------------------------
+
+
+def test_healthz_answers_without_sign_in(db: None) -> None:
+    response = Client().get(reverse("web:healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_sign_in_and_out(world: World) -> None:
+    client = Client()
+    page = client.get(reverse("accounts:login"))
+    assert page.status_code == 200
+    wrong = client.post(reverse("accounts:login"), {"username": "village-a", "password": "nope"})
+    assert wrong.status_code == 200
+    assert "用户名或密码错误" in wrong.content.decode()
+    response = client.post(
+        reverse("accounts:login"), {"username": "village-a", "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("web:home")).status_code == 200
+    assert client.get(reverse("accounts:logout")).status_code == 405
+    assert client.post(reverse("accounts:logout")).status_code == 302
+    assert client.get(reverse("web:home")).status_code == 302
+
+
+def test_language_switch(db: None) -> None:
+    client = Client()
+    response = client.post(
+        reverse("web:set_language"), {"language": "zh-hant", "next": "/accounts/login/"}
+    )
+    assert response.status_code == 302
+    assert "登錄" in client.get(reverse("accounts:login")).content.decode()
+    client.post(reverse("web:set_language"), {"language": "en", "next": "/"})
+    assert "Sign in to Houbei" in client.get(reverse("accounts:login")).content.decode()

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from houbei.accounts.roles import Capability
+from houbei.lib.http import AuthenticatedHttpRequest
+from houbei.people.selectors import people_summary
+
+
+@login_required
+@require_GET
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    scope = request.scope
+    summary = people_summary(scope=scope) if scope.can(Capability.PEOPLE_VIEW) else None
+    grants = request.user.grants.select_related("region").order_by("region__code")
+    return render(
+        request,
+        "web/home.html",
+        {
+            "section": "home",
+            "summary": summary,
+            "grants": grants,
+            "can_register": scope.can(Capability.PEOPLE_EDIT),
+            "can_view_people": scope.can(Capability.PEOPLE_VIEW),
+        },
+    )
+
+
+@require_GET
+def healthz(request: AuthenticatedHttpRequest) -> JsonResponse:
+    """For the operator's monitoring: the process answers and the database too."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})
