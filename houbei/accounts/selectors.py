@@ -6,6 +6,8 @@ from django.http import Http404
 from houbei.accounts.models import Grant, User
 from houbei.accounts.roles import Capability
 from houbei.accounts.scoping import Scope
+from houbei.audit.models import AuditEvent
+from houbei.audit.selectors import audit_for_record
 from houbei.regions.codes import Level
 from houbei.regions.models import Region
 
@@ -37,6 +39,14 @@ def user_get(*, scope: Scope, pk: int) -> User:
     if user is None:
         raise Http404
     return user
+
+
+def account_history(*, scope: Scope, account: User) -> QuerySet[AuditEvent]:
+    """The account's events in the regions the viewer administers: its roles elsewhere
+    stay as invisible in the history as on the page."""
+    return scope.filter(
+        audit_for_record(record=account), Capability.ACCOUNTS_MANAGE, code_field="region__code"
+    )
 
 
 def grant_get(*, scope: Scope, pk: int) -> Grant:

@@ -15,8 +15,8 @@ from houbei.accounts import services
 from houbei.accounts.forms import GrantForm, UserCreateForm, UserEditForm
 from houbei.accounts.models import User
 from houbei.accounts.roles import Capability, Role
-from houbei.accounts.selectors import grant_get, user_get, user_list
-from houbei.audit.selectors import audit_for_record
+from houbei.accounts.selectors import account_history, grant_get, user_get, user_list
+from houbei.audit.presenters import describe_events
 from houbei.lib.forms import apply_validation_error
 from houbei.lib.http import AuthenticatedHttpRequest
 
@@ -104,7 +104,7 @@ def _detail_context(
         "grant_form": extra.pop("grant_form", None) or GrantForm(scope=scope),
         "edit_form": extra.pop("edit_form", None)
         or UserEditForm(initial={"display_name": account.display_name}),
-        "history": audit_for_record(record=account)[:20],
+        "history": describe_events(account_history(scope=scope, account=account)[:20]),
         **extra,
     }
 

@@ -1,7 +1,13 @@
-"""Turning an event's stored old/new values into lines a person can read."""
+"""Turning events' stored old/new values into lines a person can read.
+
+Snapshots store relations by code (regions) and categories by their code, so that history
+survives renames; here they are shown by their current names. ``describe_events`` resolves
+the codes of a whole page of events in two queries.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,7 +16,16 @@ from django.utils.translation import gettext as _
 
 from houbei.accounts.roles import Role
 from houbei.audit.models import AuditEvent
-from houbei.people.models import RevealReason
+from houbei.people.models import BackgroundCategory, RevealReason
+from houbei.regions.models import Region
+from houbei.web.templatetags.houbei import category_label, zh
+
+# Snapshot keys whose values are region codes.
+REGION_KEYS = frozenset(
+    {"village", "villager_group", "parent", "merged_into", "region", "managed_in"}
+)
+CATEGORY_KEY = "categories"
+_EMPTY: tuple[Any, ...] = (None, "", [], False)
 
 
 @dataclass(frozen=True)
@@ -20,47 +35,101 @@ class Change:
     new: str
 
 
-def _display(model: Any, key: str, value: Any) -> str:
-    if value is None or value == "":
+@dataclass(frozen=True)
+class DescribedEvent:
+    event: AuditEvent
+    changes: list[Change]
+
+
+@dataclass
+class _Names:
+    regions: dict[str, str]
+    categories: dict[str, str]
+
+
+def _field(model: Any, key: str) -> Any:
+    """The model field behind a snapshot key (``id_number`` is stored as ``id_number_masked``)."""
+    for name in (key, f"{key}_masked"):
+        try:
+            return model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+    return None
+
+
+def _display(model: Any, key: str, value: Any, names: _Names) -> str:
+    if value is None or value == "" or value == []:
         return "—"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if key == "role":
         return str(Role(value).label) if value in Role.values else str(value)
+    if key in REGION_KEYS:
+        return names.regions.get(str(value), str(value))
+    if key == CATEGORY_KEY and isinstance(value, list):
+        return "、".join(names.categories.get(str(code), str(code)) for code in value)
     if isinstance(value, list):
-        return "、".join(str(item) for item in value) or "—"
-    if model is not None:
-        try:
-            field = model._meta.get_field(key)
-        except FieldDoesNotExist:
-            return str(value)
-        choices = dict(getattr(field, "flatchoices", []) or [])
-        if value in choices:
-            return str(choices[value])
+        return "、".join(str(item) for item in value)
+    field = _field(model, key) if model is not None else None
+    choices = dict(getattr(field, "flatchoices", []) or [])
+    if value in choices:
+        return str(choices[value])
     return str(value)
 
 
 def _label(model: Any, key: str) -> str:
     if key == "role":
         return _("role")
-    if model is not None:
-        try:
-            return str(model._meta.get_field(key).verbose_name)
-        except FieldDoesNotExist:
-            pass
-    return key
+    field = _field(model, key) if model is not None else None
+    return str(field.verbose_name) if field is not None else key
 
 
-def describe_changes(event: AuditEvent) -> list[Change]:
+def _collect_names(events: list[AuditEvent]) -> _Names:
+    region_codes: set[str] = set()
+    category_codes: set[str] = set()
+    for event in events:
+        for side in ("old", "new"):
+            for key, value in (event.extra_data.get(side) or {}).items():
+                if key in REGION_KEYS and value:
+                    region_codes.add(str(value))
+                elif key == CATEGORY_KEY and isinstance(value, list):
+                    category_codes.update(value)
+    regions = (
+        {
+            code: zh(name)
+            for code, name in Region.objects.filter(code__in=region_codes).values_list(
+                "code", "name"
+            )
+        }
+        if region_codes
+        else {}
+    )
+    categories = (
+        {
+            category.code: category_label(category)
+            for category in BackgroundCategory.objects.filter(code__in=category_codes)
+        }
+        if category_codes
+        else {}
+    )
+    return _Names(regions=regions, categories=categories)
+
+
+def _changes(event: AuditEvent, names: _Names) -> list[Change]:
     model = event.target_type.model_class() if event.target_type_id else None
     old: dict[str, Any] = event.extra_data.get("old") or {}
     new: dict[str, Any] = event.extra_data.get("new") or {}
-    keys = list(dict.fromkeys([*old.keys(), *new.keys()]))
+    # A record's first event lists only the fields that were filled in.
+    keys = [
+        key
+        for key in dict.fromkeys([*old.keys(), *new.keys()])
+        if old.get(key) not in _EMPTY or new.get(key) not in _EMPTY
+    ]
     changes = [
         Change(
             _label(model, key),
-            _display(model, key, old.get(key)),
-            _display(model, key, new.get(key)),
+            _display(model, key, old.get(key), names),
+            _display(model, key, new.get(key), names),
         )
         for key in keys
     ]
@@ -70,3 +139,13 @@ def describe_changes(event: AuditEvent) -> list[Change]:
         note = event.extra_data.get("note")
         changes.append(Change(_("reason"), "—", f"{label}（{note}）" if note else label))
     return changes
+
+
+def describe_events(events: Iterable[AuditEvent]) -> list[DescribedEvent]:
+    listed = list(events)
+    names = _collect_names(listed)
+    return [DescribedEvent(event, _changes(event, names)) for event in listed]
+
+
+def describe_changes(event: AuditEvent) -> list[Change]:
+    return describe_events([event])[0].changes

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 
 from houbei.accounts.roles import Capability
 from houbei.audit.forms import AuditFilterForm
+from houbei.audit.presenters import describe_changes
 from houbei.audit.selectors import AuditFilters, audit_get, audit_list
 from houbei.lib.http import AuthenticatedHttpRequest
 
@@ -38,4 +39,8 @@ def audit_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
 def audit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     request.scope.require(Capability.AUDIT_VIEW)
     event = audit_get(scope=request.scope, pk=pk)
-    return render(request, "audit/detail.html", {"section": "audit", "event": event})
+    return render(
+        request,
+        "audit/detail.html",
+        {"section": "audit", "event": event, "changes": describe_changes(event)},
+    )

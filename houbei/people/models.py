@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from houbei.lib.models import TimeStampedModel
 from houbei.people.choices import Education, Ethnicity, PoliticalStatus, Sex
@@ -41,7 +42,7 @@ class Person(TimeStampedModel):
     masked form for display; the plain values exist only in services (lib/crypto.py).
     """
 
-    name = models.CharField(_("name"), max_length=40)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=40)
     # |王强|wangqiang|wq| — see lib/names.py
     name_search = models.CharField(max_length=255, editable=False)
     name_sort = models.CharField(max_length=160, editable=False)

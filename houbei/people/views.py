@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from houbei.accounts.roles import Capability
+from houbei.audit.presenters import describe_changes, describe_events
 from houbei.audit.selectors import audit_for_record
 from houbei.lib.forms import apply_validation_error
 from houbei.lib.http import AuthenticatedHttpRequest
@@ -98,7 +99,7 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_reveal_id": scope.covers(person.village, Capability.ID_NUMBER_REVEAL),
             "can_reveal_phone": bool(person.phone_masked)
             and scope.covers(person.village, Capability.PHONE_REVEAL),
-            "history": audit_for_record(record=person)[:30],
+            "history": describe_events(audit_for_record(record=person)[:30]),
             "reveal_form": RevealForm(),
         },
     )
@@ -135,7 +136,15 @@ def person_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "people/form.html",
-        {"section": "people", "form": form, "person": person, "conflict": conflict},
+        {
+            "section": "people",
+            "form": form,
+            "person": person,
+            "conflict": conflict,
+            "conflict_changes": describe_changes(conflict.latest)
+            if conflict and conflict.latest
+            else [],
+        },
         status=status,
     )
 

@@ -34,10 +34,3 @@ def category_label(category: Any) -> str:
 @register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key)
-
-
-@register.simple_tag
-def audit_changes(event: Any) -> list[Any]:
-    from houbei.audit.presenters import describe_changes
-
-    return describe_changes(event)

@@ -1,0 +1,69 @@
+import io
+
+import pytest
+from django.core.management import call_command
+
+from houbei.accounts.models import User
+from houbei.accounts.roles import Role
+from houbei.accounts.scoping import Scope
+from houbei.demo.loader import DEMO_PASSWORD, synthetic_people
+from houbei.lib.idnumber import parse_id_number
+from houbei.people.models import Person
+from houbei.people.selectors import PersonFilters, person_list
+from houbei.regions.models import Region
+
+EXPECTED_USERS = {
+    "demo-district": Role.DISTRICT_ADMIN,
+    "demo-town": Role.TOWN_ADMIN,
+    "demo-village-a": Role.VILLAGE_SECRETARY,
+    "demo-village-b": Role.VILLAGE_SECRETARY,
+    "demo-post": Role.POST_LEADER,
+    "demo-clerk": Role.REVIEW_CLERK,
+    "demo-auditor": Role.AUDITOR,
+    "demo-admin": Role.SYSTEM_ADMIN,
+}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_demo_loads_everything_once_and_again_changes_nothing():
+    out = io.StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    text = out.getvalue()
+    assert DEMO_PASSWORD in text
+    for username in EXPECTED_USERS:
+        assert username in text
+    people = Person.objects.count()
+    assert 300 <= people <= 400
+    regions = Region.objects.count()
+    assert Region.objects.get(code="511002102221").merged_into.code == "511002102220"
+    for username, role in EXPECTED_USERS.items():
+        user = User.objects.get(username=username)
+        assert user.check_password(DEMO_PASSWORD) and not user.must_change_password
+        assert list(user.grants.values_list("role", flat=True)) == [role]
+
+    # Village A and village B are neighbours in one town and see none of each other's people.
+    village_a = Scope.for_user(User.objects.get(username="demo-village-a"))
+    village_b = Scope.for_user(User.objects.get(username="demo-village-b"))
+    seen_a = set(person_list(scope=village_a, filters=PersonFilters()).values_list("pk", flat=True))
+    seen_b = set(person_list(scope=village_b, filters=PersonFilters()).values_list("pk", flat=True))
+    assert seen_a and seen_b and not seen_a & seen_b
+    # 花红村 sees the people of 岩湾村, merged into it.
+    assert Person.objects.filter(village__code="511002102221", pk__in=seen_a).exists()
+
+    call_command("demo", "--no-serve", stdout=io.StringIO())
+    assert Person.objects.count() == people
+    assert Region.objects.count() == regions
+    assert User.objects.filter(username__startswith="demo-").count() == len(EXPECTED_USERS)
+
+
+@pytest.mark.django_db
+def test_synthetic_people_are_valid_deterministic_and_distinct(django_db_setup):
+    call_command("regions", "load-reference", stdout=io.StringIO())
+    village = Region.objects.get(code="511002102220")
+    first = synthetic_people([village], 50, seed=7)
+    again = synthetic_people([village], 50, seed=7)
+    assert [p.id_number for p in first] == [p.id_number for p in again]
+    numbers = [p.id_number or "" for p in first]
+    assert len(set(numbers)) == 50
+    for number in numbers:
+        parse_id_number(number)
