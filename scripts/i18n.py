@@ -76,6 +76,14 @@ def update() -> None:
     _manage("compilemessages")
 
 
+def _entries(catalogue: polib._BaseFile) -> set[tuple[str, str, str, tuple[tuple[int, str], ...]]]:
+    return {
+        (e.msgctxt or "", e.msgid, e.msgstr, tuple(sorted(e.msgstr_plural.items())))
+        for e in catalogue
+        if not e.obsolete and (e.msgstr or e.msgstr_plural) and "fuzzy" not in e.flags
+    }
+
+
 def check() -> int:
     problems: list[str] = []
     source = polib.pofile(str(HANS))
@@ -93,11 +101,14 @@ def check() -> int:
     }
     if expected != actual:
         problems.append("zh_Hant: out of date; run: python scripts/i18n.py update")
-    for po in (HANS, HANT):
-        mo = po.with_suffix(".mo")
-        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+    for po_path in (HANS, HANT):
+        mo_path = po_path.with_suffix(".mo")
+        # Compare contents, not times: a fresh clone gives every file the same mtime.
+        if not mo_path.exists() or _entries(polib.pofile(str(po_path))) != _entries(
+            polib.mofile(str(mo_path))
+        ):
             problems.append(
-                f"{mo.relative_to(ROOT)}: not compiled; run: python scripts/i18n.py update"
+                f"{mo_path.relative_to(ROOT)}: not compiled; run: python scripts/i18n.py update"
             )
     for problem in problems:
         print(problem)
