@@ -41,6 +41,11 @@ def user_get(*, scope: Scope, pk: int) -> User:
     return user
 
 
+def grants_of(*, user: User) -> QuerySet[Grant]:
+    """The user's own grants (the home page greets them with their roles)."""
+    return user.grants.select_related("region").order_by("region__code")
+
+
 def account_history(*, scope: Scope, account: User) -> QuerySet[AuditEvent]:
     """The account's events in the regions the viewer administers: its roles elsewhere
     stay as invisible in the history as on the page."""

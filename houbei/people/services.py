@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from houbei.accounts.roles import Capability
 from houbei.accounts.scoping import Scope
 from houbei.audit.models import AuditEvent, EventType
+from houbei.audit.selectors import audit_for_record
 from houbei.audit.services import audit_record, changed_values
 from houbei.lib import crypto
 from houbei.lib.idnumber import IdNumberError, ResidentId, parse_id_number
@@ -100,7 +101,11 @@ def _require_village_in_scope(scope: Scope | None, village: Region) -> None:
         raise PermissionDenied
 
 
-def _check(data: PersonInput, *, creating: bool) -> _Checked:
+def _check(data: PersonInput, *, current_village_id: int | None) -> _Checked:
+    """Every problem of ``data`` at once. ``current_village_id``: where the person is now
+    (None when registering); staying in a village that has since merged is allowed, moving
+    into one is not."""
+    creating = current_village_id is None
     checked = _Checked(name=clean_name(data.name), resident_id=None, phone=None)
     if not checked.name:
         checked.add("name", _("Enter the name."))
@@ -137,7 +142,9 @@ def _check(data: PersonInput, *, creating: bool) -> _Checked:
 
     if data.village.level != Level.VILLAGE:
         checked.add("village", _("Choose a village or community."))
-    elif not data.village.is_current() or data.village.merged_into_id:
+    elif data.village.pk != current_village_id and (
+        not data.village.is_current() or data.village.merged_into_id
+    ):
         checked.add(
             "village",
             _("%(village)s no longer exists; register the person in the village it became part of.")
@@ -258,7 +265,7 @@ def _check_unique_id(checked: _Checked, scope: Scope | None, exclude_pk: int | N
 def person_register(*, acting_user: User | None, data: PersonInput) -> Person:
     scope = _actor_scope(acting_user)
     _require_village_in_scope(scope, data.village)
-    checked = _check(data, creating=True)
+    checked = _check(data, current_village_id=None)
     _check_unique_id(checked, scope, exclude_pk=None)
     _raise_if_errors(checked)
     person = Person(created_by=acting_user)
@@ -296,22 +303,13 @@ def person_update(
         .select_related("village", "villager_group")
         .get(pk=person.pk)
     )
-    if locked.version != expected_version:
-        latest = (
-            AuditEvent.objects.filter(
-                target_type__app_label="people",
-                target_type__model="person",
-                target_id=str(locked.pk),
-            )
-            .select_related("acting_user")
-            .first()
-        )
-        raise EditConflict(locked, latest)
     _require_village_in_scope(scope, locked.village)
     _require_village_in_scope(scope, data.village)
+    if locked.version != expected_version:
+        raise EditConflict(locked, audit_for_record(record=locked).first())
     before = person_snapshot(locked)
     old_village = locked.village
-    checked = _check(data, creating=False)
+    checked = _check(data, current_village_id=locked.village_id)
     _check_unique_id(checked, scope, exclude_pk=locked.pk)
     _raise_if_errors(checked)
     _apply_fields(locked, data, checked)

@@ -11,12 +11,9 @@ from houbei.regions.models import Region
 def region_roots(*, scope: Scope) -> list[Region]:
     """The top regions a user sees: the regions of their grants, without nested ones."""
     prefixes = scope.prefixes(Capability.REGIONS_VIEW)
-    regions = scope.filter(
-        Region.objects.select_related("parent"), Capability.REGIONS_VIEW, code_field="code"
-    )
-    return [
-        region for region in regions.filter(merged_into__isnull=True) if region.prefix in prefixes
-    ]
+    granted = {grant.region_id for grant in scope.grants_with(Capability.REGIONS_VIEW)}
+    regions = Region.objects.filter(pk__in=granted).order_by("code")
+    return [region for region in regions if region.prefix in prefixes]
 
 
 def region_get(*, scope: Scope, code: str) -> Region:

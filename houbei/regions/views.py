@@ -6,6 +6,7 @@ import secrets
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms import Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +20,7 @@ from houbei.regions import services
 from houbei.regions.codes import Level, normalize_code
 from houbei.regions.forms import RegionChildForm, RegionEditForm, RegionImportForm, RegionMergeForm
 from houbei.regions.importers import regions_import_apply, regions_import_parse
+from houbei.regions.models import Region
 from houbei.regions.selectors import (
     region_ancestors,
     region_children,
@@ -29,6 +31,18 @@ from houbei.regions.selectors import (
 )
 
 _IMPORT_SESSION_KEY = "region_import"
+
+
+def _form_page(
+    request: AuthenticatedHttpRequest, form: Form, *, anchor: Region, title: str
+) -> HttpResponse:
+    """The region form page; 400 when a submitted form comes back with errors."""
+    return render(
+        request,
+        "regions/form.html",
+        {"section": "regions", "form": form, "anchor": anchor, "title": title},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @login_required
@@ -102,12 +116,7 @@ def region_create_child(request: AuthenticatedHttpRequest, code: str) -> HttpRes
         else:
             messages.success(request, _("%(name)s has been added.") % {"name": child.name})
             return redirect("regions:detail", code=parent.code)
-    return render(
-        request,
-        "regions/form.html",
-        {"section": "regions", "form": form, "anchor": parent, "title": _("Add a region")},
-        status=400 if form.is_bound else 200,
-    )
+    return _form_page(request, form, anchor=parent, title=_("Add a region"))
 
 
 @login_required
@@ -132,12 +141,7 @@ def region_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
         else:
             messages.success(request, _("Saved."))
             return redirect("regions:detail", code=region.code)
-    return render(
-        request,
-        "regions/form.html",
-        {"section": "regions", "form": form, "anchor": region, "title": _("Edit region")},
-        status=400 if form.is_bound else 200,
-    )
+    return _form_page(request, form, anchor=region, title=_("Edit region"))
 
 
 @login_required
@@ -164,12 +168,7 @@ def region_merge(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
                 % {"name": region.name, "target": form.cleaned_data["into"].name},
             )
             return redirect("regions:detail", code=region.code)
-    return render(
-        request,
-        "regions/form.html",
-        {"section": "regions", "form": form, "anchor": region, "title": _("Merge region")},
-        status=400 if form.is_bound else 200,
-    )
+    return _form_page(request, form, anchor=region, title=_("Merge region"))
 
 
 @login_required

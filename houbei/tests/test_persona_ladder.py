@@ -383,12 +383,6 @@ CASES = [
 PUBLIC_ROUTES = {"accounts:login", "accounts:logout", "web:set_language", "web:healthz"}
 
 
-def _request(client: Client, case: Case, method: str, url: str, data: dict[str, Any] | None) -> Any:
-    if method == "get":
-        return client.get(url, data or {})
-    return client.post(url, data or {})
-
-
 def _client_for(world: World, persona: str | None) -> Client:
     client = Client()
     if persona:
@@ -396,71 +390,41 @@ def _client_for(world: World, persona: str | None) -> Client:
     return client
 
 
+def _respond(case: Case, persona: str | None, world: World, records: Records) -> Any:
+    """Send the case's request, as ``persona`` (None: anonymous), with the case's data."""
+    client = _client_for(world, persona)
+    data = case.data(world, records) if case.data else {}
+    send = client.get if case.method == "get" else client.post
+    return send(case.url(world, records), data)
+
+
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_anonymous_is_sent_to_sign_in(case: Case, world: World, records: Records) -> None:
-    url = case.url(world, records)
-    response = _request(
-        _client_for(world, None),
-        case,
-        case.method,
-        url,
-        case.data(world, records) if case.data else None,
-    )
+    response = _respond(case, None, world, records)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_the_allowed_persona_succeeds(case: Case, world: World, records: Records) -> None:
-    url = case.url(world, records)
-    response = _request(
-        _client_for(world, case.allowed),
-        case,
-        case.method,
-        url,
-        case.data(world, records) if case.data else None,
-    )
+    response = _respond(case, case.allowed, world, records)
     assert response.status_code == case.expected, getattr(response, "content", b"")[:2000]
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.other], ids=str)
 def test_out_of_scope_is_404_like_missing(case: Case, world: World, records: Records) -> None:
-    url = case.url(world, records)
-    response = _request(
-        _client_for(world, case.other),
-        case,
-        case.method,
-        url,
-        case.data(world, records) if case.data else None,
-    )
-    assert response.status_code == 404
+    assert _respond(case, case.other, world, records).status_code == 404
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.readonly], ids=str)
 def test_read_only_may_not_write(case: Case, world: World, records: Records) -> None:
-    url = case.url(world, records)
-    response = _request(
-        _client_for(world, case.readonly),
-        case,
-        case.method,
-        url,
-        case.data(world, records) if case.data else None,
-    )
-    assert response.status_code == 403
+    assert _respond(case, case.readonly, world, records).status_code == 403
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.forbidden], ids=str)
 def test_roles_without_the_capability_get_403(case: Case, world: World, records: Records) -> None:
-    url = case.url(world, records)
     for persona in case.forbidden:
-        response = _request(
-            _client_for(world, persona),
-            case,
-            case.method,
-            url,
-            case.data(world, records) if case.data else None,
-        )
-        assert response.status_code == 403, persona
+        assert _respond(case, persona, world, records).status_code == 403, persona
 
 
 def _allowed_methods(route: str) -> set[str]:

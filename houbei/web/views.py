@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from houbei.accounts.roles import Capability
+from houbei.accounts.selectors import grants_of
 from houbei.lib.http import AuthenticatedHttpRequest
 from houbei.people.selectors import people_summary
 
@@ -16,7 +17,7 @@ from houbei.people.selectors import people_summary
 def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = request.scope
     summary = people_summary(scope=scope) if scope.can(Capability.PEOPLE_VIEW) else None
-    grants = request.user.grants.select_related("region").order_by("region__code")
+    grants = grants_of(user=request.user)
     return render(
         request,
         "web/home.html",

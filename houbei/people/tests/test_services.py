@@ -341,3 +341,30 @@ def test_replacing_or_removing_a_photo_deletes_the_old_file_after_commit(
         for e in AuditEvent.objects.filter(event_type=EventType.PERSON_UPDATED).order_by("id")
     ]
     assert photo_events == [True, False]
+
+
+def test_people_of_a_merged_village_can_be_edited_where_they_are(world: World):
+    person = make_person(world.village_merged, "岩湾人")
+    merge_village(world)
+    data = PersonInput(
+        name="岩湾人",
+        village=world.village_merged,
+        id_number=None,
+        phone=None,
+        address="原岩湾村三组",
+    )
+    updated = person_update(
+        acting_user=world.secretary_a, person=person, data=data, expected_version=1
+    )
+    assert updated.address == "原岩湾村三组" and updated.village == world.village_merged
+    other = make_person(world.village_a, "花红人")
+    with pytest.raises(ValidationError) as raised:
+        person_update(
+            acting_user=world.secretary_a,
+            person=other,
+            data=PersonInput(
+                name="花红人", village=world.village_merged, id_number=None, phone=None
+            ),
+            expected_version=1,
+        )
+    assert "village" in errors_of(raised)
