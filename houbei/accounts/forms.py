@@ -15,7 +15,9 @@ from houbei.regions.models import Region
 
 
 class GrantForm(forms.Form):
-    region = RegionChoiceField(label=_("Region"), queryset=Region.objects.none())
+    region = RegionChoiceField(
+        label=_("Region"), queryset=Region.objects.none(), empty_label=_("Choose…")
+    )
     role = forms.ChoiceField(label=_("Role"), choices=())
 
     def __init__(self, *args: Any, scope: Scope, **kwargs: Any) -> None:
@@ -25,7 +27,7 @@ class GrantForm(forms.Form):
         self.fields["region"].queryset = regions  # type: ignore[attr-defined]
         grantable = scope.grantable_roles_anywhere()
         role_field: forms.ChoiceField = self.fields["role"]  # type: ignore[assignment]
-        role_field.choices = [("", "---------")] + [
+        role_field.choices = [("", _("Choose…"))] + [
             (role.value, role.label) for role in Role if role in grantable
         ]
         self.fields["role"].help_text = _(

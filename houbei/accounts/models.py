@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from houbei.accounts.roles import Role
 from houbei.lib.models import TimeStampedModel
@@ -12,7 +13,7 @@ from houbei.lib.models import TimeStampedModel
 class User(AbstractUser):
     """A person who signs in. What they may see and do comes only from their grants."""
 
-    display_name = models.CharField(_("name"), max_length=40, blank=True)
+    display_name = models.CharField(pgettext_lazy("person", "name"), max_length=40, blank=True)
     # Set when an administrator creates the account or resets its password: the temporary
     # password must be replaced at the next sign-in.
     must_change_password = models.BooleanField(_("must change password"), default=False)

@@ -80,6 +80,8 @@ def _display(model: Any, key: str, value: Any, names: _Names) -> str:
 def _label(model: Any, key: str) -> str:
     if key == "role":
         return _("role")
+    if key == "region":
+        return _("region")
     field = _field(model, key) if model is not None else None
     return str(field.verbose_name) if field is not None else key
 

@@ -54,7 +54,9 @@ class PersonForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off", "inputmode": "tel"}),
     )
-    village = VillageChoiceField(label=_("Village"), queryset=Region.objects.none())
+    village = VillageChoiceField(
+        label=_("Village"), queryset=Region.objects.none(), empty_label=_("Choose…")
+    )
     villager_group = RegionNameChoiceField(
         label=_("Villager group"),
         queryset=Region.objects.none(),

@@ -66,7 +66,9 @@ class RegionEditForm(forms.Form):
 
 
 class RegionMergeForm(forms.Form):
-    into = RegionChoiceField(label=_("Merge into"), queryset=Region.objects.none())
+    into = RegionChoiceField(
+        label=_("Merge into"), queryset=Region.objects.none(), empty_label=_("Choose…")
+    )
     on = forms.DateField(
         label=_("Last day of validity"),
         widget=forms.DateInput(attrs={"type": "date"}),

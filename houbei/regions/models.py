@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from houbei.lib.models import TimeStampedModel
 from houbei.regions.codes import Level, code_prefix, short_code
@@ -14,18 +15,18 @@ from houbei.regions.codes import Level, code_prefix, short_code
 class RegionKind(models.TextChoices):
     """The finer type within a level, where the code's digits and the name say it."""
 
-    PROVINCE = "province", _("Province")
-    MUNICIPALITY = "municipality", _("Municipality")
-    CITY = "city", _("City")
-    DISTRICT = "district", _("District")
-    COUNTY = "county", _("County")
-    COUNTY_CITY = "county_city", _("County-level city")
-    SUBDISTRICT = "subdistrict", _("Subdistrict")
-    TOWN = "town", _("Town")
-    TOWNSHIP = "township", _("Township")
-    COMMUNITY = "community", _("Community")
-    VILLAGE = "village", _("Village")
-    GROUP = "group", _("Villager group")
+    PROVINCE = "province", pgettext_lazy("region kind", "Province")
+    MUNICIPALITY = "municipality", pgettext_lazy("region kind", "Municipality")
+    CITY = "city", pgettext_lazy("region kind", "City")
+    DISTRICT = "district", pgettext_lazy("region kind", "District")
+    COUNTY = "county", pgettext_lazy("region kind", "County")
+    COUNTY_CITY = "county_city", pgettext_lazy("region kind", "County-level city")
+    SUBDISTRICT = "subdistrict", pgettext_lazy("region kind", "Subdistrict")
+    TOWN = "town", pgettext_lazy("region kind", "Town")
+    TOWNSHIP = "township", pgettext_lazy("region kind", "Township")
+    COMMUNITY = "community", pgettext_lazy("region kind", "Community")
+    VILLAGE = "village", pgettext_lazy("region kind", "Village")
+    GROUP = "group", pgettext_lazy("region kind", "Villager group")
 
 
 class Region(TimeStampedModel):

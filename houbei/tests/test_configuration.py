@@ -95,6 +95,24 @@ def test_no_model_change_lacks_a_migration():
     assert "No changes detected" in out.getvalue()
 
 
+def test_the_demo_runs_without_debug_pages(tmp_path):
+    probe = (
+        "import os\n"
+        "from houbei.cli import main\n"
+        "try:\n"
+        "    main([{command!r}, '--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "from django.conf import settings\n"
+        "print(os.environ['DJANGO_SETTINGS_MODULE'], settings.DEBUG)\n"
+    )
+    env = {"HOUBEI_DATA_DIR": str(tmp_path)}
+    demo = _python(probe.format(command="demo"), env, cwd=tmp_path)
+    assert demo.stdout.split()[-2:] == ["houbei.config.settings.demo", "False"], demo.stderr
+    other = _python(probe.format(command="migrate"), env, cwd=tmp_path)
+    assert other.stdout.split()[-2:] == ["houbei.config.settings.dev", "True"], other.stderr
+
+
 def test_the_houbei_command_wraps_django(tmp_path):
     result = _python(
         "from houbei.cli import main; main(['help', 'demo'])",

@@ -5,9 +5,25 @@ document.addEventListener("change", (event) => {
     target.form.submit();
   }
 });
+
 document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-confirm]");
   if (button && !window.confirm(button.getAttribute("data-confirm"))) {
     event.preventDefault();
+  }
+  // A tap outside the open user menu closes it, as menus do.
+  for (const menu of document.querySelectorAll("details.usermenu[open]")) {
+    if (!menu.contains(event.target)) {
+      menu.removeAttribute("open");
+    }
+  }
+});
+
+document.addEventListener("keydown", (event) => {
+  if (event.key === "Escape") {
+    for (const menu of document.querySelectorAll("details.usermenu[open]")) {
+      menu.removeAttribute("open");
+      menu.querySelector("summary").focus();
+    }
   }
 });

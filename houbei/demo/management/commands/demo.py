@@ -29,4 +29,5 @@ class Command(BaseCommand):
             return
         address = f"127.0.0.1:{options['port']}"
         self.stdout.write(self.style.SUCCESS(f"Serving on http://{address}/  (Ctrl+C to stop)"))
-        call_command("runserver", address, use_reloader=False)
+        # --insecure: runserver serves the static files although DEBUG is off (demo settings).
+        call_command("runserver", address, use_reloader=False, insecure_serving=True)
