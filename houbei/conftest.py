@@ -11,10 +11,14 @@ The tree (codes follow the real 市中区 structure):
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
+import time_machine
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs a loop
 
@@ -23,6 +27,29 @@ from houbei.accounts.roles import Role
 from houbei.regions.codes import Level
 from houbei.regions.models import Region
 from houbei.tests.factories import make_region, make_user
+
+# Data migrations that seed vocabularies (categories, campaign and post types …).
+SEED_MIGRATIONS = sorted(
+    f"houbei.{path.parent.parent.name}.migrations.{path.stem}"
+    for path in Path(__file__).resolve().parent.glob("*/migrations/*_seed_*.py")
+)
+
+
+@pytest.fixture(autouse=True)
+def _vocabularies_after_flush(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (live server, demo) end with a flush that also removes the rows
+    seeded by data migrations; put them back before each such test."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (
+        "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    )
+    if not transactional and not (marker and marker.kwargs.get("transaction")):
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps as django_apps
+
+    for module in SEED_MIGRATIONS:
+        importlib.import_module(module).seed(django_apps, None)
 
 
 @dataclass
@@ -109,3 +136,65 @@ def merge_village(world: World) -> None:
         acting_user=None, region=world.village_merged, into=world.village_a, on=dt.date(2020, 5, 31)
     )
     world.village_merged.refresh_from_db()
+
+
+@dataclass
+class Frontline:
+    """The 2020 epidemic campaign of 市中区 with two posts:
+    唐家湾卡点 in 花红村 (3 × 8 h, 2 people a shift, led by ``world.post_leader``) and
+    凌家镇农贸市场卡口 at town level (2 × 12 h from 06:00)."""
+
+    campaign: Campaign
+    checkpoint: Post
+    market: Post
+
+
+NOW = dt.datetime(2020, 2, 20, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+
+
+@pytest.fixture
+def frozen_now() -> Iterator[time_machine.Traveller]:
+    """Freeze time in the middle of the 2020 campaign (12:00 Beijing time, 20 Feb 2020)."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def frontline(world: World) -> Frontline:
+    from houbei.campaigns.models import CampaignType, PostType
+    from houbei.campaigns.services import (
+        ShiftSpec,
+        campaign_create,
+        pattern_round_the_clock,
+        post_create,
+    )
+
+    campaign = campaign_create(
+        acting_user=None,
+        name="2020年新冠肺炎疫情防控",
+        campaign_type=CampaignType.objects.get(code="epidemic"),
+        region=world.district,
+        start_date=dt.date(2020, 1, 24),
+        end_date=dt.date(2020, 4, 30),
+    )
+    checkpoint = post_create(
+        acting_user=None,
+        campaign=campaign,
+        post_type=PostType.objects.get(code="checkpoint"),
+        name="唐家湾卡点",
+        region=world.village_a,
+        pattern=pattern_round_the_clock(3, people_needed=2),
+        leaders=[world.post_leader],
+    )
+    market = post_create(
+        acting_user=None,
+        campaign=campaign,
+        post_type=PostType.objects.get(code="market_patrol"),
+        name="凌家镇农贸市场卡口",
+        region=world.town_x,
+        pattern=[
+            ShiftSpec("白班", dt.time(6), 12 * 60, 2),
+            ShiftSpec("夜班", dt.time(18), 12 * 60, 1),
+        ],
+    )
+    return Frontline(campaign=campaign, checkpoint=checkpoint, market=market)

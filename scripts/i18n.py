@@ -70,6 +70,14 @@ def update() -> None:
     _manage("makemessages", "-l", "zh_Hans", "--no-obsolete", "--no-location")
     source = polib.pofile(str(HANS))
     source.metadata.update({**HEADER, "Language": "zh_Hans"})
+    for entry in source:
+        # msgmerge guesses translations of new strings from similar old ones ("fuzzy");
+        # a guess is not a translation: clear it so the check reports the string.
+        if "fuzzy" in entry.flags:
+            entry.flags.remove("fuzzy")
+            entry.msgstr = ""
+            entry.msgstr_plural = {index: "" for index in entry.msgstr_plural}
+            entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
     source.save()
     HANT.parent.mkdir(parents=True, exist_ok=True)
     derive_traditional().save(str(HANT))

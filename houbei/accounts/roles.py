@@ -33,6 +33,31 @@ class Capability(StrEnum):
     REGIONS_MANAGE = "regions_manage"
     ACCOUNTS_MANAGE = "accounts_manage"
     AUDIT_VIEW = "audit_view"
+    # Frontline (campaigns, posts, rosters, duty records, teams, deeds)
+    CAMPAIGN_MANAGE = "campaign_manage"
+    POST_MANAGE = "post_manage"
+    ROSTER_EDIT = "roster_edit"
+    DUTY_VIEW = "duty_view"
+    DUTY_RECORD = "duty_record"
+    DUTY_VERIFY = "duty_verify"
+    TEAM_MANAGE = "team_manage"
+    DEED_EDIT = "deed_edit"
+    # Not regional: the posts a post leader leads (Post.leaders), inside their grant's region.
+    POST_LEAD = "post_lead"
+
+
+# Capabilities every registry-keeping role has on the frontline of its own regions.
+_FRONTLINE_KEEPER = frozenset(
+    {
+        Capability.POST_MANAGE,
+        Capability.ROSTER_EDIT,
+        Capability.DUTY_VIEW,
+        Capability.DUTY_RECORD,
+        Capability.DUTY_VERIFY,
+        Capability.TEAM_MANAGE,
+        Capability.DEED_EDIT,
+    }
+)
 
 
 ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
@@ -46,8 +71,10 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.REGIONS_MANAGE,
             Capability.ACCOUNTS_MANAGE,
             Capability.AUDIT_VIEW,
+            Capability.CAMPAIGN_MANAGE,
         }
-    ),
+    )
+    | _FRONTLINE_KEEPER,
     Role.TOWN_ADMIN: frozenset(
         {
             Capability.PEOPLE_VIEW,
@@ -56,8 +83,10 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.PHONE_REVEAL,
             Capability.REGIONS_VIEW,
             Capability.ACCOUNTS_MANAGE,
+            Capability.CAMPAIGN_MANAGE,
         }
-    ),
+    )
+    | _FRONTLINE_KEEPER,
     Role.VILLAGE_SECRETARY: frozenset(
         {
             Capability.PEOPLE_VIEW,
@@ -66,14 +95,21 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.PHONE_REVEAL,
             Capability.REGIONS_VIEW,
         }
-    ),
-    # Post leaders reach people only through the posts they lead (frontline duty).
-    Role.POST_LEADER: frozenset(),
+    )
+    | _FRONTLINE_KEEPER,
+    # Post leaders reach people only through the posts they lead: the rosters and duty
+    # records of those posts, check-in and check-out there; nothing else.
+    Role.POST_LEADER: frozenset({Capability.POST_LEAD}),
     # Clerks see only the review items of their department (joint review).
     Role.REVIEW_CLERK: frozenset(),
     # Read-only, including the audit log; identifiers stay masked.
     Role.AUDITOR: frozenset(
-        {Capability.PEOPLE_VIEW, Capability.REGIONS_VIEW, Capability.AUDIT_VIEW}
+        {
+            Capability.PEOPLE_VIEW,
+            Capability.REGIONS_VIEW,
+            Capability.AUDIT_VIEW,
+            Capability.DUTY_VIEW,
+        }
     ),
     # IT staff: accounts and region codes, never personnel data.
     Role.SYSTEM_ADMIN: frozenset(
@@ -85,6 +121,12 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
         }
     ),
 }
+
+# What leading a post (Post.leaders) allows on that post: see and record duty, and vouch for
+# the shifts the leader witnessed. Not the roster: filling it means searching the registry.
+POST_LEADER_CAPABILITIES = frozenset(
+    {Capability.DUTY_VIEW, Capability.DUTY_RECORD, Capability.DUTY_VERIFY}
+)
 
 # Whom a holder of the role may appoint (within the region it holds the role on). Nobody
 # grants a role above their own; the system admin appoints every role because creating the

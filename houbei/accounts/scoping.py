@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -28,6 +29,7 @@ from django.http import Http404
 
 from houbei.accounts.roles import (
     GRANTABLE_ROLES,
+    POST_LEADER_CAPABILITIES,
     ROLE_REGION_LEVELS,
     Capability,
     Role,
@@ -75,6 +77,7 @@ class Scope:
         self.user_id = user_id
         self.grants = tuple(grants)
         self._prefixes: dict[Capability, tuple[str, ...]] = {}
+        self._led: dict[int, bool] = {}
 
     @classmethod
     def for_user(cls, user: User | AnonymousUser) -> Scope:
@@ -146,6 +149,65 @@ class Scope:
             condition |= Q(**{f"{code_field}__startswith": prefix})
         return condition
 
+    # --- frontline posts: regions, plus the posts a post leader leads -----------------------
+
+    def post_q(self, capability: Capability, post_field: str = "") -> Q:
+        """Posts in the regions where the user holds ``capability``, and the posts they lead
+        (Post.leaders) inside the region of their post-leader grant."""
+        prefix = f"{post_field}__" if post_field else ""
+        condition = self.region_q(capability, f"{prefix}region__code")
+        if (
+            capability in POST_LEADER_CAPABILITIES
+            and self.user_id
+            and self.prefixes(Capability.POST_LEAD)
+        ):
+            post_model = apps.get_model("campaigns", "Post")
+            led = post_model.objects.filter(
+                self.region_q(Capability.POST_LEAD, "region__code"), leaders=self.user_id
+            ).values("pk")
+            condition |= Q(**{f"{prefix}pk__in": led})
+        return condition
+
+    def duty_q(self, capability: Capability, *, post_field: str, person_field: str) -> Q:
+        """Rows about a person at a post (roster, duty records): reachable through the post
+        (its region, or leading it) or through the person's village."""
+        return self.post_q(capability, post_field) | self.region_q(
+            capability, f"{person_field}__village__code"
+        )
+
+    def leads(self, post: models.Model) -> bool:
+        region = post.region  # type: ignore[attr-defined]
+        if not self.user_id or not self.covers(region, Capability.POST_LEAD):
+            return False
+        if post.pk not in self._led:  # one query per post per request
+            self._led[post.pk] = bool(post.leaders.filter(pk=self.user_id).exists())  # type: ignore[attr-defined]
+        return self._led[post.pk]
+
+    def ancestor_codes(self, capability: Capability) -> list[str]:
+        """Codes of the regions above the user's grants (a village secretary's town and
+        district): campaigns and town posts there concern the village too."""
+        codes: set[str] = set()
+        for grant in self.grants_with(capability):
+            for level in Level:
+                if level < grant.region_level:
+                    codes.add(code_prefix(grant.region_code, level).ljust(12, "0"))
+        return sorted(codes)
+
+    def sees_post(self, post: models.Model) -> bool:
+        """The post's name and page: its region's keepers, its leaders, and the regions
+        below it (whose people may serve there)."""
+        region = post.region  # type: ignore[attr-defined]
+        return self.can_on_post(post, Capability.DUTY_VIEW) or region.code in self.ancestor_codes(
+            Capability.DUTY_VIEW
+        )
+
+    def can_on_post(self, post: models.Model, capability: Capability) -> bool:
+        """May the user act with ``capability`` on this post (by region, or as its leader)?"""
+        region = post.region  # type: ignore[attr-defined]
+        if self.covers(region, capability):
+            return True
+        return capability in POST_LEADER_CAPABILITIES and self.leads(post)
+
     def filter(
         self, queryset: QuerySet[ModelT], capability: Capability, *, code_field: str
     ) -> QuerySet[ModelT]:
@@ -162,10 +224,7 @@ class Scope:
         **lookup: Any,
     ) -> ModelT:
         """The record, or 404 if it is missing or outside the scope (indistinguishably)."""
-        try:
-            return self.filter(queryset, capability, code_field=code_field).get(**lookup)
-        except ObjectDoesNotExist:
-            raise Http404 from None
+        return get_or_404(self.filter(queryset, capability, code_field=code_field), **lookup)
 
     def get_writable(
         self,
@@ -200,6 +259,15 @@ class Scope:
             if grant.covers_code(region.code):
                 roles |= GRANTABLE_ROLES[grant.role]
         return frozenset(r for r in roles if Level(region.level) in ROLE_REGION_LEVELS[r])
+
+
+def get_or_404(queryset: QuerySet[ModelT], **lookup: Any) -> ModelT:
+    """The record in an already scoped queryset, or 404 — the same answer for "not yours"
+    and "not there"."""
+    try:
+        return queryset.get(**lookup)
+    except ObjectDoesNotExist:
+        raise Http404 from None
 
 
 def _resolve_code(record: models.Model, code_field: str) -> str:

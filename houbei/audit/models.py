@@ -26,6 +26,32 @@ class EventType(models.IntegerChoices):
     PERSON_ID_NUMBER_REVEALED = 104, _("ID number shown in full")
     PERSON_PHONE_REVEALED = 105, _("Phone number shown in full")
     PERSON_PHOTO_CHANGED = 106, _("Photo changed")
+    # 2xx frontline: duty records, rosters, campaigns and posts, teams, deeds
+    DUTY_CHECKED_IN = 201, _("Checked in")
+    DUTY_CHECKED_OUT = 202, _("Checked out")
+    DUTY_RECORDED = 203, _("Duty recorded")
+    DUTY_UPDATED = 204, _("Duty record changed")
+    DUTY_VERIFIED = 205, _("Duty record verified")
+    DUTY_DECLINED = 206, _("Duty record declined")
+    DUTY_AUTO_CLOSED = 207, _("Open check-in closed automatically")
+    ROSTER_ASSIGNED = 211, _("Assigned to a shift")
+    ROSTER_UNASSIGNED = 212, _("Removed from a shift")
+    CAMPAIGN_CREATED = 221, _("Campaign created")
+    CAMPAIGN_UPDATED = 222, _("Campaign changed")
+    POST_CREATED = 223, _("Post created")
+    POST_UPDATED = 224, _("Post changed")
+    TEAM_CREATED = 231, _("Team created")
+    TEAM_UPDATED = 232, _("Team changed")
+    TEAM_MEMBER_ADDED = 233, _("Team member added")
+    TEAM_MEMBER_REMOVED = 234, _("Team member removed")
+    SIGNUP_LINK_OPENED = 235, _("Sign-up link opened")
+    SIGNUP_LINK_CLOSED = 236, _("Sign-up link closed")
+    APPLICATION_ACCEPTED = 237, _("Volunteer application accepted")
+    APPLICATION_DECLINED = 238, _("Volunteer application declined")
+    DEED_RECORDED = 241, _("Deed recorded")
+    DEED_UPDATED = 242, _("Deed changed")
+    DEED_EVIDENCE_ADDED = 243, _("Evidence added to a deed")
+    DEED_EVIDENCE_REMOVED = 244, _("Evidence removed from a deed")
     # 8xx regions
     REGION_CREATED = 801, _("Region created")
     REGION_UPDATED = 802, _("Region updated")
@@ -52,7 +78,8 @@ class AuditEvent(models.Model):
         blank=True,
         related_name="+",
     )
-    event_type = models.PositiveSmallIntegerField(_("event"), choices=EventType.choices)
+    # No ``choices=`` on purpose: every new event type would otherwise need a migration.
+    event_type = models.PositiveSmallIntegerField(_("event"))
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     target_id = models.CharField(max_length=64)
     # What the target was called when the event happened: readable even after renames.
@@ -82,3 +109,8 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_type_display()}: {self.target_label}"
+
+    def get_event_type_display(self) -> str:
+        if self.event_type in EventType.values:
+            return str(EventType(self.event_type).label)
+        return str(self.event_type)

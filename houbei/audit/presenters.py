@@ -16,9 +16,11 @@ from django.utils.translation import gettext as _
 
 from houbei.accounts.roles import Role
 from houbei.audit.models import AuditEvent
+from houbei.duty.models import TaskKind
+from houbei.lib.i18n import in_interface_script as zh
+from houbei.lib.i18n import term_label as category_label
 from houbei.people.models import BackgroundCategory, RevealReason
 from houbei.regions.models import Region
-from houbei.web.templatetags.houbei import category_label, zh
 
 # Snapshot keys whose values are region codes.
 REGION_KEYS = frozenset(
@@ -45,6 +47,7 @@ class DescribedEvent:
 class _Names:
     regions: dict[str, str]
     categories: dict[str, str]
+    tasks: dict[str, str]
 
 
 def _field(model: Any, key: str) -> Any:
@@ -68,11 +71,18 @@ def _display(model: Any, key: str, value: Any, names: _Names) -> str:
         return names.regions.get(str(value), str(value))
     if key == CATEGORY_KEY and isinstance(value, list):
         return "、".join(names.categories.get(str(code), str(code)) for code in value)
+    if isinstance(value, dict):  # task counts {code: n}
+        return (
+            "、".join(
+                f"{names.tasks.get(str(code), str(code))} {count}" for code, count in value.items()
+            )
+            or "—"
+        )
     if isinstance(value, list):
         return "、".join(str(item) for item in value)
     field = _field(model, key) if model is not None else None
     choices = dict(getattr(field, "flatchoices", []) or [])
-    if value in choices:
+    if isinstance(value, str | int) and value in choices:
         return str(choices[value])
     return str(value)
 
@@ -89,6 +99,7 @@ def _label(model: Any, key: str) -> str:
 def _collect_names(events: list[AuditEvent]) -> _Names:
     region_codes: set[str] = set()
     category_codes: set[str] = set()
+    task_kinds_needed = False
     for event in events:
         for side in ("old", "new"):
             for key, value in (event.extra_data.get(side) or {}).items():
@@ -96,6 +107,8 @@ def _collect_names(events: list[AuditEvent]) -> _Names:
                     region_codes.add(str(value))
                 elif key == CATEGORY_KEY and isinstance(value, list):
                     category_codes.update(value)
+                elif isinstance(value, dict) and value:
+                    task_kinds_needed = True
     regions = (
         {
             code: zh(name)
@@ -114,7 +127,12 @@ def _collect_names(events: list[AuditEvent]) -> _Names:
         if category_codes
         else {}
     )
-    return _Names(regions=regions, categories=categories)
+    tasks = (
+        {kind.code: category_label(kind) for kind in TaskKind.objects.all()}
+        if task_kinds_needed
+        else {}
+    )
+    return _Names(regions=regions, categories=categories, tasks=tasks)
 
 
 def _changes(event: AuditEvent, names: _Names) -> list[Change]:

@@ -6,4 +6,9 @@ urlpatterns = [
     path("regions/", include("houbei.regions.urls")),
     path("people/", include("houbei.people.urls")),
     path("audit/", include("houbei.audit.urls")),
+    path("campaigns/", include("houbei.campaigns.urls")),
+    path("duty/", include("houbei.duty.urls")),
+    path("teams/", include("houbei.teams.urls")),
+    path("deeds/", include("houbei.deeds.urls")),
+    path("join/", include("houbei.teams.public_urls")),
 ]

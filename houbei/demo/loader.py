@@ -18,6 +18,7 @@ from django.db import transaction
 from houbei.accounts.models import User
 from houbei.accounts.roles import Role
 from houbei.accounts.services import user_create
+from houbei.demo.frontline import load_frontline
 from houbei.lib import crypto
 from houbei.lib.idnumber import make_id_number
 from houbei.people.choices import Education, PoliticalStatus
@@ -242,4 +243,5 @@ def load_demo() -> tuple[list[DemoAccount], int]:
     accounts = load_accounts()
     added = load_people()
     merge_yanwan()
+    load_frontline()
     return accounts, added

@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+from houbei.lib.i18n import term_label
 
 
 def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
@@ -16,3 +20,10 @@ def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None
             target = None
         for item in errors:
             form.add_error(target, item)
+
+
+class VocabularyChoiceField(forms.ModelChoiceField[Any]):
+    """A configurable vocabulary (lib/choices.py) in the interface language."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return term_label(obj)

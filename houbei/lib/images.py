@@ -24,7 +24,9 @@ class PhotoError(ValueError):
         super().__init__(message)
 
 
-def normalize_photo(upload: UploadedFile, *, max_bytes: int) -> ContentFile[bytes]:
+def normalize_photo(
+    upload: UploadedFile, *, max_bytes: int, max_edge: int = MAX_EDGE
+) -> ContentFile[bytes]:
     if upload.size is not None and upload.size > max_bytes:
         raise PhotoError(
             _("The photo is larger than %(size)d MB.") % {"size": max_bytes // (1024 * 1024)}
@@ -38,7 +40,7 @@ def normalize_photo(upload: UploadedFile, *, max_bytes: int) -> ContentFile[byte
             image.load()
             upright = ImageOps.exif_transpose(image) or image
             upright = upright.convert("RGB")
-            upright.thumbnail((MAX_EDGE, MAX_EDGE))
+            upright.thumbnail((max_edge, max_edge))
             buffer = io.BytesIO()
             upright.save(buffer, format="JPEG", quality=85, optimize=True)
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError):

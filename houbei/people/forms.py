@@ -6,12 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from houbei.accounts.scoping import Scope
+from houbei.lib.i18n import in_interface_script as zh
+from houbei.lib.i18n import term_label as category_label
 from houbei.people.choices import Education, Ethnicity, PoliticalStatus, Sex
 from houbei.people.models import BackgroundCategory, Person, RevealReason
 from houbei.people.selectors import PARTY_MEMBERS, active_categories, villages_for_registration
 from houbei.people.services import PersonInput
 from houbei.regions.models import Region
-from houbei.web.templatetags.houbei import category_label, zh
 
 
 class VillageChoiceField(forms.ModelChoiceField[Region]):

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from houbei.accounts.roles import Capability
 from houbei.audit.presenters import describe_changes, describe_events
 from houbei.audit.selectors import audit_for_record
+from houbei.duty.selectors import overall_indicator
 from houbei.lib.forms import apply_validation_error
 from houbei.lib.http import AuthenticatedHttpRequest
 from houbei.people import services
@@ -100,6 +101,7 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "can_reveal_phone": bool(person.phone_masked)
             and scope.covers(person.village, Capability.PHONE_REVEAL),
             "history": describe_events(audit_for_record(record=person)[:30]),
+            "frontline": overall_indicator(person=person),
             "reveal_form": RevealForm(),
         },
     )

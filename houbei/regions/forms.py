@@ -5,9 +5,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from houbei.lib.i18n import in_interface_script as zh
 from houbei.regions.codes import PREFIX_LENGTH, Level
 from houbei.regions.models import Region, RegionKind
-from houbei.web.templatetags.houbei import zh
 
 REGION_IMPORT_MAX_BYTES = 2 * 1024 * 1024
 

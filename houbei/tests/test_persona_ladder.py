@@ -9,6 +9,7 @@ record); a persona who may read but not write → 403; a persona without the cap
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,9 +24,24 @@ from PIL import Image
 from houbei.accounts.models import Grant, User
 from houbei.accounts.roles import Role
 from houbei.accounts.services import user_create
-from houbei.audit.models import AuditEvent
-from houbei.conftest import World
+from houbei.audit.models import AuditEvent, EventType
+from houbei.audit.selectors import audit_for_record
+from houbei.conftest import NOW as BJ_NOW
+from houbei.conftest import Frontline, World
+from houbei.deeds.models import Deed, DeedEvidence
+from houbei.deeds.services import deed_create
+from houbei.duty.models import DutyRecord, RosterAssignment
+from houbei.duty.services.records import DutyInput, duty_check_in, duty_record_create
+from houbei.duty.services.roster import roster_assign
 from houbei.people.models import Person
+from houbei.teams.models import SignupLink, Team, TeamKind, TeamMembership, VolunteerApplication
+from houbei.teams.services import (
+    ApplicationInput,
+    application_submit,
+    signup_link_open,
+    team_add_member,
+    team_create,
+)
 from houbei.tests.factories import make_person, next_id_number
 
 
@@ -41,10 +57,20 @@ class Records:
     account: User  # a post leader of 花红村, created by the 凌家镇 admin
     grant: Grant
     event: AuditEvent  # the registration of ``person``
+    frontline: Frontline  # the 2020 campaign; 唐家湾卡点 in village A, led by post_leader
+    assignment: RosterAssignment  # ``person`` on today's 08:00 shift at the checkpoint
+    pending: DutyRecord  # yesterday's shift of ``person``, entered by secretary_a
+    open_record: DutyRecord  # ``other`` checked in at the checkpoint this morning
+    team: Team  # 花红村志愿服务队, with ``person`` as member
+    membership: TeamMembership
+    link: SignupLink
+    application: VolunteerApplication
+    deed: Deed
+    evidence: DeedEvidence
 
 
 @pytest.fixture
-def records(world: World) -> Records:
+def records(world: World, frontline: Frontline, frozen_now) -> Records:
     person = make_person(world.village_a, "王強", villager_group=world.group_a1)
     person.photo.save("p.jpg", SimpleUploadedFile("p.jpg", jpeg_bytes()), save=True)
     account, _ = user_create(
@@ -54,8 +80,65 @@ def records(world: World) -> Records:
         region=world.village_a,
         role=Role.POST_LEADER,
     )
-    event = AuditEvent.objects.filter(target_id=str(person.pk), event_type=101).get()
-    return Records(person=person, account=account, grant=account.grants.get(), event=event)
+    event = audit_for_record(record=person).get(event_type=EventType.PERSON_CREATED)
+    checkpoint = frontline.checkpoint
+    morning = checkpoint.shift_templates.get(start_time=dt.time(8))
+    assignment = roster_assign(
+        acting_user=None, post=checkpoint, template=morning, day=dt.date(2020, 2, 20), person=person
+    )
+    pending = duty_record_create(
+        acting_user=world.secretary_a,
+        post=checkpoint,
+        data=DutyInput(person, BJ_NOW - dt.timedelta(hours=28), BJ_NOW - dt.timedelta(hours=20)),
+    )
+    other = make_person(world.village_a, "钟利洪")
+    open_record = duty_check_in(
+        acting_user=world.post_leader,
+        post=checkpoint,
+        person=other,
+        at=BJ_NOW - dt.timedelta(hours=4),
+    )
+    team = team_create(
+        acting_user=None,
+        name="花红村志愿服务队",
+        kind=TeamKind.objects.get(code="volunteer_service"),
+        region=world.village_a,
+    )
+    membership = team_add_member(acting_user=None, team=team, person=person)
+    link = signup_link_open(acting_user=None, team=team)
+    application = application_submit(
+        link=link,
+        data=ApplicationInput(
+            name="罗佳怡",
+            id_number=next_id_number(male=False),
+            phone="13990001234",
+            village=world.village_a,
+        ),
+    )
+    deed = deed_create(
+        acting_user=None,
+        person=person,
+        date=dt.date(2020, 2, 3),
+        title="送爱心午餐",
+        narrative="连续多日为卡点志愿者送午餐",
+        files=[SimpleUploadedFile("lunch.jpg", jpeg_bytes("green"))],
+    )
+    return Records(
+        person=person,
+        account=account,
+        grant=account.grants.get(),
+        event=event,
+        frontline=frontline,
+        assignment=assignment,
+        pending=pending,
+        open_record=open_record,
+        team=team,
+        membership=membership,
+        link=link,
+        application=application,
+        deed=deed,
+        evidence=deed.evidence.get(),
+    )
 
 
 Args = Callable[[World, Records], list[Any]]
@@ -74,9 +157,10 @@ class Case:
     readonly: str | None = None  # may read, may not write → 403
     forbidden: tuple[str, ...] = ()  # lacks the capability → 403
     label: str = field(default="")
+    query: str = ""
 
     def url(self, world: World, records: Records) -> str:
-        return reverse(self.route, args=self.args(world, records))
+        return reverse(self.route, args=self.args(world, records)) + self.query
 
     def __str__(self) -> str:
         return f"{self.method} {self.route}{self.label}"
@@ -107,6 +191,26 @@ def account_pk(w: World, r: Records) -> list[Any]:
 
 def code_a(w: World, r: Records) -> list[Any]:
     return [w.village_a.code]
+
+
+def campaign_pk(w: World, r: Records) -> list[Any]:
+    return [r.frontline.campaign.pk]
+
+
+def checkpoint_pk(w: World, r: Records) -> list[Any]:
+    return [r.frontline.checkpoint.pk]
+
+
+def pending_pk(w: World, r: Records) -> list[Any]:
+    return [r.pending.pk]
+
+
+def team_pk(w: World, r: Records) -> list[Any]:
+    return [r.team.pk]
+
+
+def deed_pk(w: World, r: Records) -> list[Any]:
+    return [r.deed.pk]
 
 
 CASES = [
@@ -377,10 +481,425 @@ CASES = [
         other="auditor_other",
         forbidden=("secretary_a",),
     ),
+    # frontline: campaigns and posts
+    Case("campaigns:list", "get", "secretary_a", 200, forbidden=("clerk", "sysadmin")),
+    Case("campaigns:list", "get", "post_leader", 200, label=" (post leader)"),
+    Case("campaigns:create", "get", "town_x_admin", 200, forbidden=("secretary_a", "auditor")),
+    Case(
+        "campaigns:create",
+        "post",
+        "town_x_admin",
+        302,
+        data=lambda w, r: {
+            "name": "2020年防汛",
+            "campaign_type": r.frontline.campaign.campaign_type_id,
+            "region": w.town_x.pk,
+            "start_date": "2020-02-01",
+        },
+        forbidden=("secretary_a", "auditor"),
+    ),
+    Case(
+        "campaigns:detail",
+        "get",
+        "secretary_a",
+        200,
+        args=campaign_pk,
+        other="auditor_other",
+        forbidden=("clerk",),
+    ),
+    Case(
+        "campaigns:edit",
+        "get",
+        "district_admin",
+        200,
+        args=campaign_pk,
+        other="auditor_other",
+        readonly="auditor",
+    ),
+    Case(
+        "campaigns:edit",
+        "post",
+        "district_admin",
+        302,
+        args=campaign_pk,
+        data=lambda w, r: {
+            "name": "2020年新冠肺炎疫情防控",
+            "campaign_type": r.frontline.campaign.campaign_type_id,
+            "start_date": "2020-01-24",
+            "end_date": "2020-04-30",
+            "status": "active",
+        },
+        other="auditor_other",
+        readonly="town_x_admin",
+    ),
+    Case("campaigns:post_create", "get", "secretary_a", 200, args=campaign_pk, readonly="auditor"),
+    Case(
+        "campaigns:post_create",
+        "post",
+        "secretary_a",
+        302,
+        args=campaign_pk,
+        data=lambda w, r: {
+            "name": "花红村宣传排查",
+            "post_type": r.frontline.checkpoint.post_type_id,
+            "region": w.village_a.pk,
+            "pattern": "1x24",
+            "people_needed": 1,
+            "max_shift_hours": 12,
+        },
+        readonly="auditor",
+    ),
+    Case(
+        "campaigns:post_edit",
+        "get",
+        "secretary_a",
+        200,
+        args=checkpoint_pk,
+        other="secretary_b",
+        readonly="post_leader",
+    ),
+    Case(
+        "campaigns:post_edit",
+        "post",
+        "secretary_a",
+        302,
+        args=checkpoint_pk,
+        data=lambda w, r: {
+            "name": "唐家湾卡点",
+            "post_type": r.frontline.checkpoint.post_type_id,
+            "pattern": "3x8",
+            "people_needed": 2,
+            "max_shift_hours": 12,
+            "is_active": "on",
+            "leaders": [w.post_leader.pk],
+        },
+        other="secretary_b",
+        readonly="post_leader",
+    ),
+    # frontline: roster, today, records
+    Case("duty:post_roster", "get", "secretary_a", 200, args=checkpoint_pk, other="secretary_b"),
+    Case(
+        "duty:post_roster",
+        "get",
+        "post_leader",
+        200,
+        args=checkpoint_pk,
+        other="clerk",
+        label=" (leader)",
+    ),
+    Case(
+        "duty:roster_assign",
+        "post",
+        "secretary_a",
+        302,
+        args=checkpoint_pk,
+        data=lambda w, r: {
+            "template": r.frontline.checkpoint.shift_templates.get(start_time=dt.time(16)).pk,
+            "day": "2020-02-21",
+            "person": r.person.pk,
+        },
+        other="secretary_b",
+        readonly="post_leader",
+    ),
+    Case(
+        "duty:roster_copy",
+        "post",
+        "secretary_a",
+        302,
+        args=checkpoint_pk,
+        data=lambda w, r: {"source_day": "2020-02-20", "days": 1, "target_day": "2020-02-21"},
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case("duty:roster_export", "get", "post_leader", 200, args=checkpoint_pk, other="secretary_b"),
+    Case(
+        "duty:roster_unassign",
+        "post",
+        "secretary_a",
+        302,
+        args=lambda w, r: [r.assignment.pk],
+        other="secretary_b",
+        readonly="post_leader",
+    ),
+    Case("duty:post_today", "get", "post_leader", 200, args=checkpoint_pk, other="secretary_b"),
+    Case(
+        "duty:post_check_in",
+        "post",
+        "post_leader",
+        302,
+        args=checkpoint_pk,
+        data=lambda w, r: {"person": r.person.pk},
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "duty:post_people_search",
+        "get",
+        "secretary_a",
+        200,
+        args=checkpoint_pk,
+        data=lambda w, r: {"q": "wq"},
+        other="secretary_b",
+        readonly="post_leader",
+    ),
+    Case("duty:post_records", "get", "secretary_a", 200, args=checkpoint_pk, other="secretary_b"),
+    Case(
+        "duty:post_records",
+        "post",
+        "secretary_a",
+        302,
+        args=checkpoint_pk,
+        data=lambda w, r: {
+            "person": r.person.pk,
+            "day": "2020-02-10",
+            "start": "08:00",
+            "end": "16:00",
+        },
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "duty:post_day_screen",
+        "get",
+        "secretary_a",
+        200,
+        args=checkpoint_pk,
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "duty:post_day_screen",
+        "post",
+        "secretary_a",
+        302,
+        args=checkpoint_pk,
+        query="?day=2020-02-20",
+        data=lambda w, r: {
+            f"served_{r.assignment.pk}": "on",
+            f"start_{r.assignment.pk}": "08:00",
+            f"end_{r.assignment.pk}": "11:00",
+        },
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case("duty:record_detail", "get", "secretary_a", 200, args=pending_pk, other="secretary_b"),
+    Case(
+        "duty:record_detail",
+        "get",
+        "post_leader",
+        200,
+        args=pending_pk,
+        other="secretary_c",
+        label=" (leader)",
+    ),
+    Case(
+        "duty:record_edit",
+        "post",
+        "secretary_a",
+        302,
+        args=pending_pk,
+        data=lambda w, r: {
+            "day": "2020-02-19",
+            "start": "08:00",
+            "end": "15:00",
+            "version": r.pending.version,
+        },
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "duty:record_check_out",
+        "post",
+        "post_leader",
+        302,
+        args=lambda w, r: [r.open_record.pk],
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "duty:record_verify",
+        "post",
+        "town_x_admin",
+        302,
+        args=pending_pk,
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "duty:record_decline",
+        "post",
+        "town_x_admin",
+        302,
+        args=pending_pk,
+        data=lambda w, r: {"reason": "记错了"},
+        other="secretary_c",
+        readonly="auditor",
+    ),
+    Case("duty:person_profile", "get", "secretary_a", 200, args=person_pk, other="secretary_b"),
+    Case("duty:review", "get", "town_x_admin", 200, forbidden=("clerk", "auditor", "sysadmin")),
+    # teams and volunteer sign-up
+    Case("teams:list", "get", "secretary_a", 200, forbidden=("auditor", "post_leader")),
+    Case("teams:create", "get", "secretary_a", 200, forbidden=("auditor",)),
+    Case(
+        "teams:create",
+        "post",
+        "secretary_a",
+        302,
+        data=lambda w, r: {
+            "name": "花红村青年突击队",
+            "kind": r.team.kind_id,
+            "region": w.village_a.pk,
+        },
+        forbidden=("auditor",),
+    ),
+    Case("teams:detail", "get", "secretary_a", 200, args=team_pk, other="secretary_b"),
+    Case("teams:edit", "get", "secretary_a", 200, args=team_pk, other="secretary_b"),
+    Case(
+        "teams:edit",
+        "post",
+        "secretary_a",
+        302,
+        args=team_pk,
+        data=lambda w, r: {"name": "花红村志愿服务队", "kind": r.team.kind_id},
+        other="secretary_b",
+    ),
+    Case(
+        "teams:member_add",
+        "post",
+        "secretary_a",
+        302,
+        args=team_pk,
+        data=lambda w, r: {"person": r.open_record.person_id},
+        other="secretary_b",
+    ),
+    Case(
+        "teams:member_remove",
+        "post",
+        "secretary_a",
+        302,
+        args=lambda w, r: [r.membership.pk],
+        other="secretary_b",
+    ),
+    Case("teams:link_open", "post", "secretary_a", 302, args=team_pk, other="secretary_b"),
+    Case(
+        "teams:link_close",
+        "post",
+        "secretary_a",
+        302,
+        args=lambda w, r: [r.link.pk],
+        other="secretary_b",
+    ),
+    Case(
+        "teams:link_qr",
+        "get",
+        "secretary_a",
+        200,
+        args=lambda w, r: [r.link.pk],
+        other="secretary_b",
+    ),
+    Case(
+        "teams:application_accept",
+        "post",
+        "secretary_a",
+        302,
+        args=lambda w, r: [r.application.pk],
+        other="secretary_b",
+    ),
+    Case(
+        "teams:application_decline",
+        "post",
+        "secretary_a",
+        302,
+        args=lambda w, r: [r.application.pk],
+        data=lambda w, r: {"reason": "已另行安排"},
+        other="secretary_b",
+    ),
+    # deeds
+    Case(
+        "deeds:create",
+        "get",
+        "secretary_a",
+        200,
+        args=person_pk,
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "deeds:create",
+        "post",
+        "secretary_a",
+        302,
+        args=person_pk,
+        data=lambda w, r: {
+            "date": "2020-02-05",
+            "title": "主动请缨",
+            "narrative": "加入一线防疫队伍",
+            "level": "town",
+        },
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "deeds:edit",
+        "get",
+        "secretary_a",
+        200,
+        args=deed_pk,
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "deeds:edit",
+        "post",
+        "secretary_a",
+        302,
+        args=deed_pk,
+        data=lambda w, r: {
+            "date": "2020-02-03",
+            "title": "送爱心午餐",
+            "narrative": "连续多日送午餐",
+            "level": "village",
+        },
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "deeds:evidence_add",
+        "post",
+        "secretary_a",
+        302,
+        args=deed_pk,
+        data=lambda w, r: {"attachments": SimpleUploadedFile("more.jpg", jpeg_bytes("blue"))},
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "deeds:evidence_file",
+        "get",
+        "auditor",
+        200,
+        args=lambda w, r: [r.evidence.pk],
+        other="secretary_b",
+    ),
+    Case(
+        "deeds:evidence_remove",
+        "post",
+        "secretary_a",
+        302,
+        args=lambda w, r: [r.evidence.pk],
+        other="secretary_b",
+        readonly="auditor",
+    ),
 ]
 
 # Routes open to everyone, tested on their own below.
-PUBLIC_ROUTES = {"accounts:login", "accounts:logout", "web:set_language", "web:healthz"}
+PUBLIC_ROUTES = {
+    "accounts:login",
+    "accounts:logout",
+    "web:set_language",
+    "web:healthz",
+    "join:signup",
+}
 
 
 def _client_for(world: World, persona: str | None) -> Client:

@@ -19,14 +19,24 @@ class NavItem:
 
 
 # What each role sees in the navigation follows from its capabilities, nothing else.
-_NAVIGATION: list[tuple[str, str | Promise, str, Capability | None, str]] = [
-    ("web:home", _("Home"), "home", None, "home"),
-    ("people:list", _("People"), "people", Capability.PEOPLE_VIEW, "people"),
-    ("people:create", _("Register"), "plus", Capability.PEOPLE_EDIT, "register"),
-    ("regions:index", _("Regions"), "map", Capability.REGIONS_VIEW, "regions"),
-    ("accounts:user_list", _("Accounts"), "key", Capability.ACCOUNTS_MANAGE, "accounts"),
-    ("audit:list", _("Audit log"), "log", Capability.AUDIT_VIEW, "audit"),
+_NAVIGATION: list[tuple[str, str | Promise, str, tuple[Capability, ...], str]] = [
+    ("web:home", _("Home"), "home", (), "home"),
+    ("people:list", _("People"), "people", (Capability.PEOPLE_VIEW,), "people"),
+    (
+        "campaigns:list",
+        _("Frontline"),
+        "flag",
+        (Capability.DUTY_VIEW, Capability.POST_LEAD),
+        "frontline",
+    ),
+    ("people:create", _("Register"), "plus", (Capability.PEOPLE_EDIT,), "register"),
+    ("teams:list", _("Teams"), "team", (Capability.TEAM_MANAGE,), "teams"),
+    ("regions:index", _("Regions"), "map", (Capability.REGIONS_VIEW,), "regions"),
+    ("accounts:user_list", _("Accounts"), "key", (Capability.ACCOUNTS_MANAGE,), "accounts"),
+    ("audit:list", _("Audit log"), "log", (Capability.AUDIT_VIEW,), "audit"),
 ]
+# A phone's bottom bar holds this many items; the rest go under "More".
+PHONE_BAR_ITEMS = 4
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
@@ -36,7 +46,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     scope = request.scope  # type: ignore[attr-defined]
     items = [
         NavItem(reverse(name), label, icon, section)
-        for name, label, icon, capability, section in _NAVIGATION
-        if capability is None or scope.can(capability)
+        for name, label, icon, capabilities, section in _NAVIGATION
+        if not capabilities or any(scope.can(capability) for capability in capabilities)
     ]
-    return {"nav_items": items}
+    split = PHONE_BAR_ITEMS if len(items) > PHONE_BAR_ITEMS + 1 else len(items)
+    return {"nav_items": items, "nav_phone": items[:split], "nav_more": items[split:]}

@@ -8,6 +8,8 @@ from django.views.decorators.http import require_GET
 
 from houbei.accounts.roles import Capability
 from houbei.accounts.selectors import grants_of
+from houbei.campaigns.selectors import posts_led_by
+from houbei.duty.selectors import review_queue
 from houbei.lib.http import AuthenticatedHttpRequest
 from houbei.people.selectors import people_summary
 
@@ -25,6 +27,10 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "section": "home",
             "summary": summary,
             "grants": grants,
+            "led_posts": posts_led_by(scope=scope),
+            "pending_reviews": review_queue(scope=scope).count()
+            if scope.can(Capability.DUTY_VERIFY) or scope.can(Capability.POST_LEAD)
+            else None,
             "can_register": scope.can(Capability.PEOPLE_EDIT),
             "can_view_people": scope.can(Capability.PEOPLE_VIEW),
         },

@@ -42,6 +42,10 @@ INSTALLED_APPS = [
     "houbei.regions",
     "houbei.accounts",
     "houbei.people",
+    "houbei.campaigns",
+    "houbei.teams",
+    "houbei.duty",
+    "houbei.deeds",
     "houbei.demo",
 ]
 
@@ -123,7 +127,9 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 # through views that check the region scope. MEDIA_URL is therefore deliberately unused.
 MEDIA_ROOT = DATA_DIR / "media"
 
-SESSION_COOKIE_AGE = 8 * 60 * 60  # one working day
+SESSION_COOKIE_AGE = 8 * 60 * 60  # eight hours without any request signs the user out
+# Sliding expiry: a post leader working a 12-hour shift stays signed in while they use it.
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

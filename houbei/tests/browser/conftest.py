@@ -10,7 +10,6 @@ Screenshots of every meaningful step go to ``test-artifacts/screenshots/`` (git-
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,12 +17,9 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from django.apps import apps as django_apps
 from playwright.sync_api import Browser, Page, Response, ViewportSize, expect
 
 from houbei.tests.factories import PASSWORD
-
-_CATEGORY_SEED = importlib.import_module("houbei.people.migrations.0002_seed_background_categories")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -61,14 +57,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(skip)
-
-
-@pytest.fixture(autouse=True)
-def _background_categories(transactional_db: None) -> None:
-    """Live-server tests are transactional, and every transactional test ends with a flush,
-    which also drops the rows seeded by the data migration (the background categories).
-    Seed them again, with the migration's own function, before every browser test."""
-    _CATEGORY_SEED.seed(django_apps, None)
 
 
 # ---------------------------------------------------------------- pages

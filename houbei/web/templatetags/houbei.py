@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
 
-from houbei.lib.names import to_traditional
+from houbei.lib.i18n import in_interface_script, term_label
 
 register = template.Library()
 
@@ -16,21 +15,22 @@ register = template.Library()
 def zh(text: Any) -> str:
     """Data written in Simplified Chinese (region and category names), shown in Traditional
     characters when the interface is in Traditional Chinese."""
-    value = "" if text is None else str(text)
-    language = (get_language() or "").lower()
-    return to_traditional(value) if language in {"zh-hant", "zh-tw", "zh-hk"} else value
+    return in_interface_script(text)
 
 
 @register.filter
-def category_label(category: Any) -> str:
-    """A background category in the interface language."""
-    language = (get_language() or "").lower()
-    english = str(getattr(category, "name_en", None) or "")
-    if language.startswith("en") and english:
-        return english
-    return zh(category.name)
+def category_label(term: Any) -> str:
+    """A configurable term (category, campaign or post type …) in the interface language."""
+    return term_label(term)
 
 
 @register.filter
 def get_item(mapping: dict[Any, Any], key: Any) -> Any:
     return mapping.get(key)
+
+
+@register.filter
+def commendation_label(level: str) -> str:
+    from houbei.deeds.models import CommendationLevel
+
+    return str(CommendationLevel(level).label) if level in CommendationLevel.values else level

@@ -1,0 +1,522 @@
+"""Duty records: check-in and check-out, entries by hand (one or a whole day's screen),
+edits, verification and declining, and the closing of forgotten check-ins.
+
+Rules kept here, for every way a record arrives (views, import, API):
+- start and end are aware datetimes, truncated to the second, and may cross midnight;
+- a person cannot be in two records that overlap in time (declined records aside);
+- a record is never deleted: a wrong one is declined with a reason;
+- only verified records count; a shift checked in and out by someone who may vouch for the
+  post (its leader, or a verifier of its region) is verified at check-out, anything entered
+  afterwards waits for a verifier other than the person who entered it;
+- every change moves the person's indicators in the same transaction, with the person's row
+  locked so two changes for one person never interleave.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from houbei.accounts.roles import Capability
+from houbei.accounts.scoping import Scope
+from houbei.audit.models import EventType
+from houbei.audit.services import audit_record, changed_values
+from houbei.campaigns.models import CampaignStatus, Post
+from houbei.duty import indicators
+from houbei.duty.models import DutyRecord, DutyTaskCount, RosterShift, Source, Status, TaskKind
+from houbei.people.models import Person
+
+if TYPE_CHECKING:
+    from houbei.accounts.models import User
+
+TaskCounts = Mapping[TaskKind, int]
+
+
+@dataclass
+class DutyInput:
+    """One record as a form, a day screen, an import row or the API supplies it."""
+
+    person: Person
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    tasks: TaskCounts = field(default_factory=dict)
+    notes: str = ""
+    shift: RosterShift | None = None
+
+
+def _second(moment: dt.datetime) -> dt.datetime:
+    if timezone.is_naive(moment):
+        raise ValueError("duty times must be timezone-aware")
+    return moment.replace(microsecond=0)
+
+
+def _lock_person(person: Person) -> Person:
+    """Serialise all duty changes of one person (their indicators are read-modify-write)."""
+    return Person.objects.select_for_update().get(pk=person.pk)
+
+
+def _scope(acting_user: User | None) -> Scope | None:
+    return Scope.for_user(acting_user) if acting_user is not None else None
+
+
+def _may(scope: Scope | None, post: Post, person: Person, capability: Capability) -> bool:
+    """Through the post (its region or leading it) or through the person's village."""
+    if scope is None:
+        return True
+    return scope.can_on_post(post, capability) or scope.covers(person.village, capability)
+
+
+def _require(scope: Scope | None, post: Post, person: Person, capability: Capability) -> None:
+    if not _may(scope, post, person, capability):
+        raise PermissionDenied
+
+
+def _overlapping(
+    person: Person, starts_at: dt.datetime, ends_at: dt.datetime | None, exclude: int | None
+) -> DutyRecord | None:
+    """A non-declined record of the person that overlaps [starts_at, ends_at)."""
+    records = DutyRecord.objects.filter(person=person).exclude(status=Status.DECLINED)
+    if exclude is not None:
+        records = records.exclude(pk=exclude)
+    if ends_at is not None:
+        records = records.filter(starts_at__lt=ends_at)
+    records = records.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=starts_at))
+    return records.select_related("post").first()
+
+
+def _overlap_message(other: DutyRecord, scope: Scope | None) -> str:
+    zone = indicators.local_zone()
+    start = other.starts_at.astimezone(zone)
+    end = other.ends_at.astimezone(zone) if other.ends_at else None
+    visible = scope is None or scope.sees_post(other.post)
+    where = other.post.name if visible else _("another post")
+    when = (
+        f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+        if end
+        else _("%(start)s, still checked in") % {"start": f"{start:%Y-%m-%d %H:%M}"}
+    )
+    return _(
+        "%(name)s already has a duty record at %(post)s (%(when)s) that overlaps this time."
+    ) % {
+        "name": other.person.name,
+        "post": where,
+        "when": when,
+    }
+
+
+def _check_times(
+    post: Post, starts_at: dt.datetime, ends_at: dt.datetime | None, now: dt.datetime
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if ends_at is not None and ends_at <= starts_at:
+        errors.setdefault("ends_at", []).append(_("The end must be after the start."))
+    if starts_at > now or (ends_at is not None and ends_at > now + dt.timedelta(minutes=1)):
+        errors.setdefault("starts_at", []).append(_("A duty record cannot be in the future."))
+    if ends_at is not None and ends_at - starts_at > dt.timedelta(hours=post.max_shift_hours):
+        errors.setdefault("ends_at", []).append(
+            _(
+                "A shift at this post lasts at most %(hours)d hours; "
+                "split longer service into shifts."
+            )
+            % {"hours": post.max_shift_hours}
+        )
+    campaign = post.campaign
+    day = starts_at.astimezone(indicators.local_zone()).date()
+    if not campaign.covers_day(day):
+        errors.setdefault("starts_at", []).append(
+            _("The campaign %(campaign)s does not run on %(day)s.")
+            % {"campaign": campaign.name, "day": day.isoformat()}
+        )
+    return errors
+
+
+def _check_tasks(tasks: TaskCounts) -> None:
+    for kind, count in tasks.items():
+        if count < 0:
+            raise ValidationError({"tasks": _("Counts cannot be negative.")})
+        if not kind.is_active:
+            raise ValidationError(
+                {"tasks": _("%(kind)s is no longer counted.") % {"kind": kind.name}}
+            )
+
+
+def _save_tasks(record: DutyRecord, tasks: TaskCounts) -> dict[str, int]:
+    record.task_counts.all().delete()
+    kept = {kind: count for kind, count in tasks.items() if count}
+    DutyTaskCount.objects.bulk_create(
+        DutyTaskCount(record=record, kind=kind, count=count) for kind, count in kept.items()
+    )
+    return {kind.code: count for kind, count in kept.items()}
+
+
+def record_snapshot(record: DutyRecord, tasks: dict[str, int] | None = None) -> dict[str, Any]:
+    return {
+        "person": record.person.name,
+        "post": record.post.name,
+        "starts_at": record.starts_at.isoformat() if record.starts_at else None,
+        "ends_at": record.ends_at.isoformat() if record.ends_at else None,
+        "status": record.status,
+        "source": record.source,
+        "tasks": tasks
+        if tasks is not None
+        else dict(record.task_counts.values_list("kind__code", "count")),
+        "notes": record.notes,
+        "needs_review": record.needs_review,
+        "decline_reason": record.decline_reason,
+    }
+
+
+def _audit(acting_user: User | None, event: EventType, record: DutyRecord, **values: Any) -> None:
+    audit_record(
+        acting_user=acting_user,
+        event_type=event,
+        target=record,
+        region=record.post.region,
+        **values,
+    )
+
+
+def _require_active(post: Post) -> None:
+    if post.campaign.status != CampaignStatus.ACTIVE or not post.is_active:
+        raise ValidationError(_("This post or its campaign is closed; no duty can be recorded."))
+
+
+# --- check-in and check-out ------------------------------------------------------------------
+
+
+@transaction.atomic
+def duty_check_in(
+    *,
+    acting_user: User | None,
+    post: Post,
+    person: Person,
+    at: dt.datetime | None = None,
+    shift: RosterShift | None = None,
+) -> DutyRecord:
+    scope = _scope(acting_user)
+    _require(scope, post, person, Capability.DUTY_RECORD)
+    _require_active(post)
+    person = _lock_person(person)
+    now = _second(timezone.now())
+    starts_at = _second(at) if at else now
+    errors = _check_times(post, starts_at, None, now)
+    if errors:
+        raise ValidationError(errors)
+    other = _overlapping(person, starts_at, None, exclude=None)
+    if other is not None:
+        raise ValidationError(_overlap_message(other, scope))
+    record = DutyRecord.objects.create(
+        person=person,
+        post=post,
+        campaign=post.campaign,
+        shift=shift,
+        starts_at=starts_at,
+        source=Source.CHECK_IN,
+        status=Status.OPEN,
+        recorded_by=acting_user,
+    )
+    _audit(acting_user, EventType.DUTY_CHECKED_IN, record, new=record_snapshot(record, {}))
+    return record
+
+
+@transaction.atomic
+def duty_check_out(
+    *,
+    acting_user: User | None,
+    record: DutyRecord,
+    at: dt.datetime | None = None,
+    tasks: TaskCounts | None = None,
+) -> DutyRecord:
+    """Close a check-in. Verified at once when the person checking out may vouch for the post
+    (they saw the shift); pending otherwise."""
+    scope = _scope(acting_user)
+    _require(scope, record.post, record.person, Capability.DUTY_RECORD)
+    _lock_person(record.person)
+    record = DutyRecord.objects.select_for_update().get(pk=record.pk)
+    if record.status != Status.OPEN:
+        raise ValidationError(_("This check-in has already been closed."))
+    now = _second(timezone.now())
+    ends_at = _second(at) if at else now
+    if ends_at <= record.starts_at:
+        raise ValidationError(
+            _(
+                "%(name)s was checked in only a moment ago. If the check-in was a mistake, "
+                "open the record and decline it."
+            )
+            % {"name": record.person.name}
+        )
+    errors = _check_times(record.post, record.starts_at, ends_at, now)
+    if errors:
+        raise ValidationError(errors)
+    _check_tasks(tasks or {})
+    witnessed = scope is None or scope.can_on_post(record.post, Capability.DUTY_VERIFY)
+    record.ends_at = ends_at
+    record.status = Status.VERIFIED if witnessed else Status.PENDING
+    if witnessed:
+        record.verified_by, record.verified_at = acting_user, now
+    record.version += 1
+    record.save()
+    codes = _save_tasks(record, tasks or {})
+    indicators.apply_change(None, indicators.record_contribution(record, codes))
+    _audit(acting_user, EventType.DUTY_CHECKED_OUT, record, new=record_snapshot(record, codes))
+    return record
+
+
+# --- entries after the fact ------------------------------------------------------------------
+
+
+def _validate_entry(
+    post: Post, data: DutyInput, now: dt.datetime, exclude: int | None, scope: Scope | None
+) -> dict[str, list[str]]:
+    errors = _check_times(post, data.starts_at, data.ends_at, now)
+    if not errors:
+        other = _overlapping(data.person, data.starts_at, data.ends_at, exclude=exclude)
+        if other is not None:
+            errors.setdefault("starts_at", []).append(_overlap_message(other, scope))
+    return errors
+
+
+@transaction.atomic
+def duty_record_create(
+    *, acting_user: User | None, post: Post, data: DutyInput, source: Source = Source.MANUAL
+) -> DutyRecord:
+    """A past shift entered by hand (or imported): pending until someone verifies it."""
+    scope = _scope(acting_user)
+    _require(scope, post, data.person, Capability.DUTY_RECORD)
+    _require_active(post)
+    person = _lock_person(data.person)
+    data = DutyInput(
+        **{
+            **data.__dict__,
+            "person": person,
+            "starts_at": _second(data.starts_at),
+            "ends_at": _second(data.ends_at),
+        }
+    )
+    errors = _validate_entry(post, data, _second(timezone.now()), None, scope)
+    if errors:
+        raise ValidationError(errors)
+    _check_tasks(data.tasks)
+    record = DutyRecord.objects.create(
+        person=person,
+        post=post,
+        campaign=post.campaign,
+        shift=data.shift,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        source=source,
+        status=Status.PENDING,
+        notes=data.notes.strip(),
+        recorded_by=acting_user,
+    )
+    codes = _save_tasks(record, data.tasks)
+    _audit(acting_user, EventType.DUTY_RECORDED, record, new=record_snapshot(record, codes))
+    return record
+
+
+@dataclass
+class BulkRowError:
+    index: int
+    person: Person
+    messages: list[str]
+
+
+class BulkEntryError(ValidationError):
+    def __init__(self, rows: list[BulkRowError]) -> None:
+        self.rows = rows
+        super().__init__([message for row in rows for message in row.messages])
+
+
+@transaction.atomic
+def duty_records_bulk_create(
+    *, acting_user: User | None, post: Post, rows: Sequence[DutyInput]
+) -> list[DutyRecord]:
+    """A whole day's screen for one post, saved together or not at all. Rows are checked
+    against the database and against each other (one person twice in overlapping times)."""
+    problems: list[BulkRowError] = []
+    for index, row in enumerate(rows):
+        for other_index, other in enumerate(rows[:index]):
+            if (
+                other.person.pk == row.person.pk
+                and other.starts_at < row.ends_at
+                and row.starts_at < other.ends_at
+            ):
+                problems.append(
+                    BulkRowError(
+                        index,
+                        row.person,
+                        [_("Overlaps row %(row)d of this screen.") % {"row": other_index + 1}],
+                    )
+                )
+    if problems:
+        raise BulkEntryError(problems)
+    created: list[DutyRecord] = []
+    for index, row in enumerate(rows):
+        try:
+            with transaction.atomic():
+                created.append(duty_record_create(acting_user=acting_user, post=post, data=row))
+        except ValidationError as error:
+            problems.append(BulkRowError(index, row.person, error.messages))
+    if problems:
+        # Raising leaves the atomic block: the rows that did save are rolled back too.
+        raise BulkEntryError(problems)
+    return created
+
+
+@transaction.atomic
+def duty_record_update(
+    *, acting_user: User | None, record: DutyRecord, data: DutyInput, expected_version: int
+) -> DutyRecord:
+    """Correct times, tasks or notes. A verified record goes back to waiting for
+    verification: what was vouched for is no longer what is recorded."""
+    scope = _scope(acting_user)
+    _require(scope, record.post, record.person, Capability.DUTY_RECORD)
+    _lock_person(record.person)
+    record = (
+        DutyRecord.objects.select_for_update()
+        .select_related("post__campaign", "person")
+        .get(pk=record.pk)
+    )
+    if record.version != expected_version:
+        raise ValidationError(
+            _("Someone else changed this record meanwhile; reload it and try again."),
+            code="conflict",
+        )
+    if record.status in (Status.DECLINED, Status.OPEN):
+        raise ValidationError(_("Declined records and open check-ins cannot be edited."))
+    data = DutyInput(
+        **{
+            **data.__dict__,
+            "person": record.person,
+            "starts_at": _second(data.starts_at),
+            "ends_at": _second(data.ends_at),
+        }
+    )
+    errors = _validate_entry(record.post, data, _second(timezone.now()), record.pk, scope)
+    if errors:
+        raise ValidationError(errors)
+    _check_tasks(data.tasks)
+    before_snapshot = record_snapshot(record)
+    before = indicators.record_contribution(record)
+    record.starts_at, record.ends_at, record.notes = (
+        data.starts_at,
+        data.ends_at,
+        data.notes.strip(),
+    )
+    if record.status == Status.VERIFIED:
+        record.status, record.verified_by, record.verified_at = Status.PENDING, None, None
+    record.needs_review = False
+    record.version += 1
+    record.save()
+    codes = _save_tasks(record, data.tasks)
+    indicators.apply_change(before, indicators.record_contribution(record, codes))
+    old, new = changed_values(before_snapshot, record_snapshot(record, codes))
+    _audit(acting_user, EventType.DUTY_UPDATED, record, old=old, new=new)
+    return record
+
+
+@transaction.atomic
+def duty_record_verify(*, acting_user: User | None, record: DutyRecord) -> DutyRecord:
+    scope = _scope(acting_user)
+    _require(scope, record.post, record.person, Capability.DUTY_VERIFY)
+    _lock_person(record.person)
+    record = (
+        DutyRecord.objects.select_for_update().select_related("post", "person").get(pk=record.pk)
+    )
+    if record.status != Status.PENDING:
+        raise ValidationError(_("Only records awaiting verification can be verified."))
+    if (
+        acting_user is not None
+        and record.recorded_by_id == acting_user.pk
+        and record.source != Source.CHECK_IN
+    ):
+        raise ValidationError(
+            _("A record is verified by someone other than the person who entered it.")
+        )
+    record.status, record.verified_by, record.verified_at = (
+        Status.VERIFIED,
+        acting_user,
+        timezone.now(),
+    )
+    record.needs_review = False
+    record.version += 1
+    record.save()
+    indicators.apply_change(None, indicators.record_contribution(record))
+    _audit(
+        acting_user,
+        EventType.DUTY_VERIFIED,
+        record,
+        old={"status": Status.PENDING},
+        new={"status": Status.VERIFIED},
+    )
+    return record
+
+
+@transaction.atomic
+def duty_record_decline(*, acting_user: User | None, record: DutyRecord, reason: str) -> DutyRecord:
+    """Refuse a record (it stays, with the reason); a verified one leaves the indicators."""
+    scope = _scope(acting_user)
+    _require(scope, record.post, record.person, Capability.DUTY_VERIFY)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the record is declined.")})
+    _lock_person(record.person)
+    record = (
+        DutyRecord.objects.select_for_update().select_related("post", "person").get(pk=record.pk)
+    )
+    if record.status in (Status.DECLINED, Status.OPEN):
+        raise ValidationError(_("Only closed records that are not yet declined can be declined."))
+    before = indicators.record_contribution(record)
+    old_status = record.status
+    record.status, record.decline_reason = Status.DECLINED, reason
+    record.verified_by, record.verified_at = acting_user, timezone.now()
+    record.needs_review = False
+    record.version += 1
+    record.save()
+    indicators.apply_change(before, None)
+    _audit(
+        acting_user,
+        EventType.DUTY_DECLINED,
+        record,
+        old={"status": old_status},
+        new={"status": Status.DECLINED, "decline_reason": reason},
+    )
+    return record
+
+
+def duty_close_stale(*, now: dt.datetime | None = None, post: Post | None = None) -> int:
+    """Close check-ins left open longer than their post's longest shift: end them at that
+    limit, mark them for review, leave them pending. Returns how many were closed."""
+    now = _second(now or timezone.now())
+    closed = 0
+    candidates = DutyRecord.objects.filter(status=Status.OPEN).select_related("post")
+    if post is not None:
+        candidates = candidates.filter(post=post)
+    for record in candidates:
+        limit = record.starts_at + dt.timedelta(hours=record.post.max_shift_hours)
+        if limit > now:
+            continue
+        with transaction.atomic():
+            _lock_person(record.person)
+            locked = DutyRecord.objects.select_for_update().get(pk=record.pk)
+            if locked.status != Status.OPEN:
+                continue
+            locked.ends_at, locked.status, locked.needs_review = limit, Status.PENDING, True
+            locked.version += 1
+            locked.save()
+            _audit(
+                None,
+                EventType.DUTY_AUTO_CLOSED,
+                locked,
+                new={"ends_at": limit.isoformat(), "needs_review": True},
+            )
+            closed += 1
+    return closed

@@ -1,0 +1,306 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
+
+from houbei.audit.models import AuditEvent, EventType
+from houbei.audit.selectors import audit_for_record
+from houbei.conftest import Frontline, World
+from houbei.duty import indicators
+from houbei.duty.models import DutyRecord, PersonIndicator, Source, Status, TaskKind
+from houbei.duty.services.records import (
+    BulkEntryError,
+    DutyInput,
+    duty_check_in,
+    duty_check_out,
+    duty_close_stale,
+    duty_record_create,
+    duty_record_decline,
+    duty_record_update,
+    duty_record_verify,
+    duty_records_bulk_create,
+)
+from houbei.tests.factories import make_person
+
+BJ = ZoneInfo("Asia/Shanghai")
+pytestmark = pytest.mark.usefixtures("frozen_now")
+
+
+def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(2020, 2, day, hour, minute, tzinfo=BJ)
+
+
+def overall(person) -> PersonIndicator:
+    return PersonIndicator.objects.get(person=person, campaign_key=0)
+
+
+@pytest.fixture
+def volunteer(world: World):
+    return make_person(world.village_a, "钟利洪")
+
+
+def test_post_leader_checks_in_and_out_and_the_shift_counts_at_once(
+    world: World, frontline: Frontline, volunteer, frozen_now
+):
+    frozen_now.move_to(at(20, 8))
+    record = duty_check_in(
+        acting_user=world.post_leader, post=frontline.checkpoint, person=volunteer
+    )
+    assert record.status == Status.OPEN and record.source == Source.CHECK_IN
+    frozen_now.move_to(at(20, 16, 30))
+    screened = TaskKind.objects.get(code="households_screened")
+    record = duty_check_out(acting_user=world.post_leader, record=record, tasks={screened: 12})
+    assert record.status == Status.VERIFIED and record.verified_by == world.post_leader
+    figures = overall(volunteer)
+    assert (figures.seconds, figures.shifts, figures.days, figures.longest_run) == (
+        8.5 * 3600,
+        1,
+        1,
+        1,
+    )
+    assert figures.tasks == {"households_screened": 12}
+    assert (
+        PersonIndicator.objects.get(person=volunteer, campaign_key=frontline.campaign.pk).shifts
+        == 1
+    )
+    types = list(
+        audit_for_record(record=record).order_by("id").values_list("event_type", flat=True)
+    )
+    assert types == [EventType.DUTY_CHECKED_IN, EventType.DUTY_CHECKED_OUT]
+
+
+def test_a_person_cannot_be_checked_in_twice_or_into_overlapping_time(
+    world: World, frontline: Frontline, volunteer, frozen_now
+):
+    frozen_now.move_to(at(20, 8))
+    duty_check_in(acting_user=world.post_leader, post=frontline.checkpoint, person=volunteer)
+    with translation.override("zh-hans"), pytest.raises(ValidationError) as raised:
+        duty_check_in(acting_user=world.town_x_admin, post=frontline.market, person=volunteer)
+    assert "钟利洪" in raised.value.messages[0] and "重叠" in raised.value.messages[0]
+    with pytest.raises(ValidationError):
+        duty_record_create(
+            acting_user=world.town_x_admin,
+            post=frontline.market,
+            data=DutyInput(person=volunteer, starts_at=at(20, 6), ends_at=at(20, 9)),
+        )
+
+
+def test_records_overlap_check_ignores_declined_ones(world: World, frontline: Frontline, volunteer):
+    first = duty_record_create(
+        acting_user=world.secretary_a,
+        post=frontline.checkpoint,
+        data=DutyInput(volunteer, at(10, 8), at(10, 16)),
+    )
+    with pytest.raises(ValidationError):
+        duty_record_create(
+            acting_user=world.secretary_a,
+            post=frontline.checkpoint,
+            data=DutyInput(volunteer, at(10, 15), at(10, 20)),
+        )
+    duty_record_decline(acting_user=world.town_x_admin, record=first, reason="时间记错了")
+    again = duty_record_create(
+        acting_user=world.secretary_a,
+        post=frontline.checkpoint,
+        data=DutyInput(volunteer, at(10, 15), at(10, 20)),
+    )
+    assert again.status == Status.PENDING
+    assert DutyRecord.objects.filter(person=volunteer).count() == 2  # the declined one is kept
+
+
+def test_a_night_shift_counts_two_days_and_runs_are_consecutive_days(
+    world: World, frontline: Frontline, volunteer
+):
+    inputs = [(1, 22, 2, 6), (3, 8, 3, 16), (3, 17, 3, 20), (5, 8, 5, 16)]  # 1–2, 3 (twice), gap, 5
+    for start_day, start_hour, end_day, end_hour in inputs:
+        record = duty_record_create(
+            acting_user=world.secretary_a,
+            post=frontline.checkpoint,
+            data=DutyInput(volunteer, at(start_day, start_hour), at(end_day, end_hour)),
+        )
+        duty_record_verify(acting_user=world.town_x_admin, record=record)
+    figures = overall(volunteer)
+    assert figures.days == 4  # 1, 2, 3, 5 Feb
+    assert figures.longest_run == 3  # 1–3 Feb
+    assert figures.shifts == 4
+    assert (figures.first_day, figures.last_day) == (dt.date(2020, 2, 1), dt.date(2020, 2, 5))
+    assert indicators.verify() == []
+
+
+def test_verification_needs_a_second_person_and_declining_keeps_the_record(
+    world: World, frontline: Frontline, volunteer
+):
+    record = duty_record_create(
+        acting_user=world.secretary_a,
+        post=frontline.checkpoint,
+        data=DutyInput(volunteer, at(12, 8), at(12, 16)),
+    )
+    assert not PersonIndicator.objects.filter(person=volunteer).exists()  # pending counts nowhere
+    with pytest.raises(ValidationError):
+        duty_record_verify(acting_user=world.secretary_a, record=record)
+    duty_record_verify(acting_user=world.post_leader, record=record)
+    assert overall(volunteer).shifts == 1
+    with pytest.raises(ValidationError):
+        duty_record_decline(acting_user=world.town_x_admin, record=record, reason="  ")
+    duty_record_decline(acting_user=world.town_x_admin, record=record, reason="当天未到岗")
+    record.refresh_from_db()
+    assert (record.status, record.decline_reason) == (Status.DECLINED, "当天未到岗")
+    figures = overall(volunteer)
+    assert (figures.shifts, figures.seconds, figures.days) == (0, 0, 0)
+    with pytest.raises(ValidationError):
+        duty_record_verify(acting_user=world.post_leader, record=record)
+
+
+def test_editing_a_verified_record_sends_it_back_for_verification(
+    world: World, frontline: Frontline, volunteer
+):
+    record = duty_record_create(
+        acting_user=world.secretary_a,
+        post=frontline.checkpoint,
+        data=DutyInput(volunteer, at(12, 8), at(12, 16)),
+    )
+    record = duty_record_verify(acting_user=world.town_x_admin, record=record)
+    updated = duty_record_update(
+        acting_user=world.secretary_a,
+        record=record,
+        data=DutyInput(volunteer, at(12, 8), at(12, 18), notes="延长两小时"),
+        expected_version=record.version,
+    )
+    assert updated.status == Status.PENDING and updated.verified_by is None
+    assert overall(volunteer).shifts == 0
+    with pytest.raises(ValidationError):  # stale version
+        duty_record_update(
+            acting_user=world.secretary_a,
+            record=updated,
+            data=DutyInput(volunteer, at(12, 8), at(12, 17)),
+            expected_version=1,
+        )
+    assert indicators.verify() == []
+
+
+def test_times_must_be_sane(world: World, frontline: Frontline, volunteer):
+    def attempt(start, end):
+        with pytest.raises(ValidationError) as raised:
+            duty_record_create(
+                acting_user=world.secretary_a,
+                post=frontline.checkpoint,
+                data=DutyInput(volunteer, start, end),
+            )
+        return raised.value.message_dict
+
+    assert "ends_at" in attempt(at(12, 16), at(12, 8))
+    assert "starts_at" in attempt(at(21, 8), at(21, 16))  # tomorrow
+    assert "ends_at" in attempt(at(12, 0), at(12, 23))  # longer than the post allows
+    assert "starts_at" in attempt(
+        dt.datetime(2020, 1, 10, 8, tzinfo=BJ), dt.datetime(2020, 1, 10, 16, tzinfo=BJ)
+    )
+
+
+def test_who_may_record_where(world: World, frontline: Frontline, volunteer):
+    other_village = make_person(world.village_b, "陈丽")
+    # The leader of 唐家湾卡点 records there, for anyone rostered; not at the market post.
+    duty_record_create(
+        acting_user=world.post_leader,
+        post=frontline.checkpoint,
+        data=DutyInput(volunteer, at(11, 8), at(11, 16)),
+    )
+    with pytest.raises(PermissionDenied):
+        duty_record_create(
+            acting_user=world.post_leader,
+            post=frontline.market,
+            data=DutyInput(volunteer, at(12, 8), at(12, 16)),
+        )
+    # Village B's secretary records for their own people at the town's post, not for A's.
+    duty_record_create(
+        acting_user=world.secretary_b,
+        post=frontline.market,
+        data=DutyInput(other_village, at(12, 8), at(12, 16)),
+    )
+    with pytest.raises(PermissionDenied):
+        duty_record_create(
+            acting_user=world.secretary_b,
+            post=frontline.market,
+            data=DutyInput(volunteer, at(13, 8), at(13, 16)),
+        )
+    with pytest.raises(PermissionDenied):
+        duty_record_create(
+            acting_user=world.auditor,
+            post=frontline.checkpoint,
+            data=DutyInput(volunteer, at(14, 8), at(14, 16)),
+        )
+
+
+def test_a_secretarys_check_out_at_another_regions_post_waits_for_verification(
+    world: World, frontline: Frontline, frozen_now
+):
+    person_b = make_person(world.village_b, "陈丽")
+    frozen_now.move_to(at(19, 6))
+    record = duty_check_in(acting_user=world.secretary_b, post=frontline.market, person=person_b)
+    frozen_now.move_to(at(19, 18))
+    record = duty_check_out(acting_user=world.secretary_b, record=record)
+    assert record.status == Status.PENDING  # the market post is the town's to vouch for
+    duty_record_verify(acting_user=world.town_x_admin, record=record)
+    assert overall(person_b).days == 1
+
+
+def test_a_forgotten_check_in_is_closed_and_flagged(
+    world: World, frontline: Frontline, volunteer, frozen_now
+):
+    frozen_now.move_to(at(18, 8))
+    record = duty_check_in(
+        acting_user=world.post_leader, post=frontline.checkpoint, person=volunteer
+    )
+    frozen_now.move_to(at(18, 19))
+    assert duty_close_stale() == 0  # 11 h: within the 12-hour limit
+    frozen_now.move_to(at(19, 9))
+    assert duty_close_stale() == 1
+    record.refresh_from_db()
+    assert (record.status, record.needs_review, record.ends_at) == (
+        Status.PENDING,
+        True,
+        at(18, 20),
+    )
+    assert AuditEvent.objects.filter(event_type=EventType.DUTY_AUTO_CLOSED).count() == 1
+    assert duty_close_stale() == 0
+
+
+def test_a_day_screen_saves_all_rows_or_none(world: World, frontline: Frontline, volunteer):
+    second = make_person(world.village_a, "张旭")
+    rows = [
+        DutyInput(volunteer, at(15, 0), at(15, 8)),
+        DutyInput(second, at(15, 0), at(15, 8)),
+        DutyInput(second, at(15, 7), at(15, 15)),
+    ]
+    with pytest.raises(BulkEntryError) as raised:
+        duty_records_bulk_create(
+            acting_user=world.secretary_a, post=frontline.checkpoint, rows=rows
+        )
+    assert [row.index for row in raised.value.rows] == [2]
+    assert DutyRecord.objects.count() == 0
+    # A row that clashes with the database also stops the whole screen.
+    duty_record_create(
+        acting_user=world.secretary_a,
+        post=frontline.checkpoint,
+        data=DutyInput(second, at(15, 9), at(15, 10)),
+    )
+    rows = [DutyInput(volunteer, at(15, 0), at(15, 8)), DutyInput(second, at(15, 8), at(15, 16))]
+    with pytest.raises(BulkEntryError) as raised:
+        duty_records_bulk_create(
+            acting_user=world.secretary_a, post=frontline.checkpoint, rows=rows
+        )
+    assert [row.index for row in raised.value.rows] == [1]
+    assert DutyRecord.objects.count() == 1
+    created = duty_records_bulk_create(
+        acting_user=world.secretary_a, post=frontline.checkpoint, rows=rows[:1]
+    )
+    assert len(created) == 1
+
+
+def test_a_closed_campaign_takes_no_duty(world: World, frontline: Frontline, volunteer):
+    from houbei.campaigns.services import campaign_update
+
+    campaign_update(acting_user=None, campaign=frontline.campaign, status="closed")
+    frontline.checkpoint.refresh_from_db()
+    with pytest.raises(ValidationError):
+        duty_check_in(acting_user=world.post_leader, post=frontline.checkpoint, person=volunteer)

@@ -1,0 +1,148 @@
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from houbei.conftest import Frontline, World
+from houbei.duty.models import DutyRecord, PersonIndicator, Status
+from houbei.duty.services.roster import roster_assign
+from houbei.tests.factories import make_person
+
+BJ = ZoneInfo("Asia/Shanghai")
+pytestmark = pytest.mark.usefixtures("frozen_now")
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_post_leader_checks_in_and_out_from_the_today_screen(
+    world: World, frontline: Frontline, frozen_now
+):
+    person = make_person(world.village_a, "钟利洪")
+    roster_assign(
+        acting_user=None,
+        post=frontline.checkpoint,
+        template=frontline.checkpoint.shift_templates.get(start_time=dt.time(8)),
+        day=dt.date(2020, 2, 20),
+        person=person,
+    )
+    leader = signed_in(world.post_leader)
+    today = reverse("duty:post_today", args=[frontline.checkpoint.pk])
+    page = leader.get(today).content.decode()
+    assert "钟利洪" in page and "未签到" in page
+    frozen_now.move_to(dt.datetime(2020, 2, 20, 8, 2, tzinfo=BJ))
+    assert (
+        leader.post(
+            reverse("duty:post_check_in", args=[frontline.checkpoint.pk]), {"person": person.pk}
+        ).status_code
+        == 302
+    )
+    record = DutyRecord.objects.get(person=person)
+    assert "08:02 起在岗" in leader.get(today).content.decode()
+    frozen_now.move_to(dt.datetime(2020, 2, 20, 15, 58, tzinfo=BJ))
+    leader.post(
+        reverse("duty:record_check_out", args=[record.pk]), {"task_people_registered": "23"}
+    )
+    record.refresh_from_db()
+    assert record.status == Status.VERIFIED
+    figures = PersonIndicator.objects.get(person=person, campaign_key=0)
+    assert (figures.shifts, figures.days, figures.tasks) == (1, 1, {"people_registered": 23})
+
+
+def test_the_other_village_sees_nothing_of_the_checkpoint(world: World, frontline: Frontline):
+    client = signed_in(world.secretary_b)
+    assert client.get(reverse("duty:post_today", args=[frontline.checkpoint.pk])).status_code == 404
+    # … but the town's market post, with only village B's own people in it.
+    a_person, b_person = make_person(world.village_a, "甲某"), make_person(world.village_b, "乙某")
+    for person in (a_person, b_person):
+        roster_assign(
+            acting_user=None,
+            post=frontline.market,
+            template=frontline.market.shift_templates.get(start_time=dt.time(6)),
+            day=dt.date(2020, 2, 20),
+            person=person,
+        )
+    page = client.get(reverse("duty:post_today", args=[frontline.market.pk])).content.decode()
+    assert "乙某" in page and "甲某" not in page
+
+
+def test_a_day_screen_with_a_clash_saves_nothing_and_marks_the_row(
+    world: World, frontline: Frontline
+):
+    people = [make_person(world.village_a, name) for name in ("甲", "乙")]
+    day = dt.date(2020, 2, 18)
+    assignments = [
+        roster_assign(
+            acting_user=None,
+            post=frontline.checkpoint,
+            template=frontline.checkpoint.shift_templates.get(start_time=dt.time(8)),
+            day=day,
+            person=person,
+        )
+        for person in people
+    ]
+    # 乙 already served elsewhere at that time.
+    from houbei.duty.services.records import DutyInput, duty_record_create
+
+    duty_record_create(
+        acting_user=None,
+        post=frontline.market,
+        data=DutyInput(
+            people[1],
+            dt.datetime(2020, 2, 18, 9, tzinfo=BJ),
+            dt.datetime(2020, 2, 18, 10, tzinfo=BJ),
+        ),
+    )
+    client = signed_in(world.secretary_a)
+    url = reverse("duty:post_day_screen", args=[frontline.checkpoint.pk]) + "?day=2020-02-18"
+    data = {}
+    for assignment in assignments:
+        data.update(
+            {
+                f"served_{assignment.pk}": "on",
+                f"start_{assignment.pk}": "08:00",
+                f"end_{assignment.pk}": "16:00",
+            }
+        )
+    response = client.post(url, data)
+    assert response.status_code == 400
+    assert (
+        "未保存任何记录" in response.content.decode()
+        and "凌家镇农贸市场卡口" in response.content.decode()
+    )
+    assert DutyRecord.objects.filter(post=frontline.checkpoint).count() == 0
+    data[f"served_{assignments[1].pk}"] = ""
+    assert client.post(url, data).status_code == 302
+    assert DutyRecord.objects.filter(post=frontline.checkpoint).count() == 1
+
+
+def test_review_queue_lists_forgotten_check_ins_first_and_verifies(
+    world: World, frontline: Frontline, frozen_now
+):
+    from houbei.duty.services.records import (
+        DutyInput,
+        duty_check_in,
+        duty_close_stale,
+        duty_record_create,
+    )
+
+    person, other = make_person(world.village_a, "甲"), make_person(world.village_a, "乙")
+    duty_record_create(
+        acting_user=world.secretary_a,
+        post=frontline.checkpoint,
+        data=DutyInput(
+            person, dt.datetime(2020, 2, 10, 8, tzinfo=BJ), dt.datetime(2020, 2, 10, 16, tzinfo=BJ)
+        ),
+    )
+    frozen_now.move_to(dt.datetime(2020, 2, 19, 8, tzinfo=BJ))
+    duty_check_in(acting_user=world.post_leader, post=frontline.checkpoint, person=other)
+    frozen_now.move_to(dt.datetime(2020, 2, 20, 12, tzinfo=BJ))
+    duty_close_stale()
+    page = signed_in(world.town_x_admin).get(reverse("duty:review")).content.decode()
+    assert page.index("乙") < page.index("甲")  # the flagged one first
+    assert "超时自动结束" in page

@@ -1,0 +1,34 @@
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from houbei.lib.excel import table_workbook
+
+
+@pytest.mark.parametrize(
+    "text", ["=1+1", "+86 138", "-5", "@SUM(A1)", "\tx", "\rx", '=HYPERLINK("http://x","点我")']
+)
+def test_formula_like_text_stays_text(text):
+    data = table_workbook(title="排班表", subtitle="", headers=["姓名"], rows=[[text]], widths=[10])
+    sheet = load_workbook(io.BytesIO(data)).active
+    cell = sheet["A4"]
+    assert cell.value == text.replace("\r", "\n")  # XML keeps line ends as \n
+    assert cell.data_type == "s"
+    assert cell.quotePrefix
+
+
+def test_layout_title_header_rows():
+    data = table_workbook(
+        title="唐家湾卡点排班表",
+        subtitle="2020-02-17 至 2020-02-23",
+        headers=["日期", "班次"],
+        rows=[["2020-02-17", "一班"], ["2020-02-17", "二班"]],
+        widths=[12, 8],
+    )
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet["A1"].value == "唐家湾卡点排班表"
+    assert "A1:B1" in [str(r) for r in sheet.merged_cells.ranges]
+    assert [c.value for c in sheet[3]] == ["日期", "班次"]
+    assert sheet.max_row == 5 and sheet.freeze_panes == "A4"
+    assert sheet["B5"].quotePrefix is False
