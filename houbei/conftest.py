@@ -24,6 +24,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 
 from houbei.accounts.models import User
 from houbei.accounts.roles import Role
+from houbei.campaigns.models import Campaign, Post
 from houbei.regions.codes import Level
 from houbei.regions.models import Region
 from houbei.tests.factories import make_region, make_user
