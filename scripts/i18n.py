@@ -76,7 +76,7 @@ def update() -> None:
         if "fuzzy" in entry.flags:
             entry.flags.remove("fuzzy")
             entry.msgstr = ""
-            entry.msgstr_plural = {index: "" for index in entry.msgstr_plural}
+            entry.msgstr_plural = dict.fromkeys(entry.msgstr_plural, "")
             entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
     source.save()
     HANT.parent.mkdir(parents=True, exist_ok=True)
