@@ -114,7 +114,11 @@ def deed_update(
 ) -> Deed:
     _require(acting_user, deed.person)
     Person.objects.select_for_update().get(pk=deed.person_id)
-    deed = Deed.objects.select_for_update().select_related("campaign", "person").get(pk=deed.pk)
+    deed = (
+        Deed.objects.select_for_update(of=("self",))
+        .select_related("campaign", "person")
+        .get(pk=deed.pk)
+    )
     before = deed_snapshot(deed)
     contribution_before = indicators.deed_contribution(deed.person_id, deed.campaign_id, deed.level)
     deed.date, deed.title, deed.narrative, deed.level, deed.campaign = (

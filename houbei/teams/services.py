@@ -301,7 +301,7 @@ def application_accept(
     """Add the applicant to the team, registering them first if their ID number is new."""
     _require(acting_user, application.team.region)
     application = (
-        VolunteerApplication.objects.select_for_update()
+        VolunteerApplication.objects.select_for_update(of=("self",))
         .select_related("team", "village")
         .get(pk=application.pk)
     )
@@ -347,7 +347,7 @@ def application_decline(
 ) -> VolunteerApplication:
     _require(acting_user, application.team.region)
     application = (
-        VolunteerApplication.objects.select_for_update()
+        VolunteerApplication.objects.select_for_update(of=("self",))
         .select_related("team")
         .get(pk=application.pk)
     )

@@ -381,7 +381,7 @@ def duty_record_update(
     _require(scope, record.post, record.person, Capability.DUTY_RECORD)
     _lock_person(record.person)
     record = (
-        DutyRecord.objects.select_for_update()
+        DutyRecord.objects.select_for_update(of=("self",))
         .select_related("post__campaign", "person")
         .get(pk=record.pk)
     )
@@ -429,7 +429,9 @@ def duty_record_verify(*, acting_user: User | None, record: DutyRecord) -> DutyR
     _require(scope, record.post, record.person, Capability.DUTY_VERIFY)
     _lock_person(record.person)
     record = (
-        DutyRecord.objects.select_for_update().select_related("post", "person").get(pk=record.pk)
+        DutyRecord.objects.select_for_update(of=("self",))
+        .select_related("post", "person")
+        .get(pk=record.pk)
     )
     if record.status != Status.PENDING:
         raise ValidationError(_("Only records awaiting verification can be verified."))
@@ -470,7 +472,9 @@ def duty_record_decline(*, acting_user: User | None, record: DutyRecord, reason:
         raise ValidationError({"reason": _("Say why the record is declined.")})
     _lock_person(record.person)
     record = (
-        DutyRecord.objects.select_for_update().select_related("post", "person").get(pk=record.pk)
+        DutyRecord.objects.select_for_update(of=("self",))
+        .select_related("post", "person")
+        .get(pk=record.pk)
     )
     if record.status in (Status.DECLINED, Status.OPEN):
         raise ValidationError(_("Only closed records that are not yet declined can be declined."))
