@@ -7,11 +7,14 @@ the codes of a whole page of events in two queries.
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from houbei.accounts.roles import Role
@@ -71,6 +74,11 @@ def _display(model: Any, key: str, value: Any, names: _Names) -> str:
         return names.regions.get(str(value), str(value))
     if key == CATEGORY_KEY and isinstance(value, list):
         return "、".join(names.categories.get(str(code), str(code)) for code in value)
+    if isinstance(value, str) and _ISO_MOMENT.match(value):
+        moment = dt.datetime.fromisoformat(value)
+        return (
+            f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if timezone.is_aware(moment) else value
+        )
     if isinstance(value, dict):  # task counts {code: n}
         return (
             "、".join(
@@ -87,12 +95,28 @@ def _display(model: Any, key: str, value: Any, names: _Names) -> str:
     return str(value)
 
 
+# Labels of snapshot keys that are not model fields.
+_KEY_LABELS = {
+    "role": lambda: _("role"),
+    "region": lambda: _("region"),
+    "tasks": lambda: _("Tasks done"),
+    "person": lambda: _("person"),
+    "post": lambda: _("post"),
+    "member": lambda: _("member"),
+    "applicant": lambda: _("applicant"),
+    "files": lambda: _("files"),
+    "evidence": lambda: _("files"),
+}
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
 def _label(model: Any, key: str) -> str:
-    if key == "role":
-        return _("role")
-    if key == "region":
-        return _("region")
     field = _field(model, key) if model is not None else None
+    # A field's own verbose name, unless it is only Django's default (the field's name).
+    if field is not None and str(field.verbose_name) != key.replace("_", " "):
+        return str(field.verbose_name)
+    if key in _KEY_LABELS:
+        return str(_KEY_LABELS[key]())
     return str(field.verbose_name) if field is not None else key
 
 

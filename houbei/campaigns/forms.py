@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from houbei.accounts.models import User
 from houbei.accounts.scoping import Scope
@@ -17,16 +18,16 @@ from houbei.campaigns.selectors import (
     regions_for_posts,
 )
 from houbei.campaigns.services import ShiftSpec, pattern_round_the_clock
-from houbei.lib.forms import VocabularyChoiceField
+from houbei.lib.forms import NativeDateInput, VocabularyChoiceField
 from houbei.lib.text import to_halfwidth
 from houbei.regions.forms import RegionChoiceField
 from houbei.regions.models import Region
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = NativeDateInput()
 
 
 class CampaignForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80)
+    name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=80)
     campaign_type = VocabularyChoiceField(label=_("Type"), queryset=CampaignType.objects.none())
     region = RegionChoiceField(
         label=_("Region"), queryset=Region.objects.none(), empty_label=_("Choose…")
@@ -125,7 +126,9 @@ class LeaderChoiceField(forms.ModelMultipleChoiceField[User]):
 
 
 class PostForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80, help_text=_("e.g. 唐家湾卡点"))
+    name = forms.CharField(
+        label=pgettext_lazy("thing", "Name"), max_length=80, help_text=_("e.g. 唐家湾卡点")
+    )
     post_type = VocabularyChoiceField(label=_("Type"), queryset=PostType.objects.none())
     region = RegionChoiceField(
         label=_("Village or town"), queryset=Region.objects.none(), empty_label=_("Choose…")

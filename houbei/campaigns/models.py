@@ -102,6 +102,11 @@ class Post(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_open(self) -> bool:
+        """Rosters and duty records change only while the post and its campaign run."""
+        return self.is_active and self.campaign.status == CampaignStatus.ACTIVE
+
 
 class ShiftTemplate(models.Model):
     """One shift of a post's daily pattern: 3 × 8 h round the clock is three of these."""

@@ -6,6 +6,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class Month:
@@ -28,3 +30,8 @@ def calendar_months(days: list[dt.date], limit: int = 6) -> list[Month]:
             Month(year, month, weeks, sum(1 for d in served if (d.year, d.month) == (year, month)))
         )
     return result
+
+
+def weekday_names() -> list[str]:
+    """Monday first, as the month grids are."""
+    return [_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun")]

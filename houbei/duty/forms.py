@@ -9,11 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from houbei.campaigns.models import ShiftTemplate
 from houbei.duty.indicators import local_zone
 from houbei.duty.models import TaskKind
+from houbei.lib.forms import NativeDateInput, NativeTimeInput
 from houbei.lib.i18n import term_label
 from houbei.people.models import Person
 
-DATE = forms.DateInput(attrs={"type": "date"})
-TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+DATE = NativeDateInput()
+TIME = NativeTimeInput()
 
 
 class PersonChoiceField(forms.ModelChoiceField[Person]):
@@ -134,8 +135,13 @@ class CopyForm(forms.Form):
 class DayScreenForm(forms.Form):
     """Everyone rostered at a post on a day, one row each: tick who served, adjust times."""
 
-    def __init__(self, *args: Any, rows: list[Any], kinds: list[TaskKind], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, rows: list[Any], kinds: list[TaskKind], recorded: set[int], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # Rows already recorded are shown, not offered again (the screen saves all or none).
+        self.recorded_rows = [row for row in rows if row.pk in recorded]
+        rows = [row for row in rows if row.pk not in recorded]
         self.rows = rows
         self.kinds = kinds
         zone = local_zone()

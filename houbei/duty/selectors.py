@@ -179,12 +179,20 @@ def post_today(*, scope: Scope, post: Post, now: dt.datetime | None = None) -> l
     now = now or timezone.now()
     today = now.astimezone(local_zone()).date()
     start = dt.datetime.combine(today, dt.time(0), tzinfo=local_zone())
+    # Today's shifts, and last night's while it is still running (a night shift that ended
+    # this morning is yesterday's business).
     assignments = (
         assignments_visible(scope=scope)
-        .filter(shift__post=post, starts_at__lt=start + dt.timedelta(days=1), ends_at__gt=start)
+        .filter(shift__post=post)
+        .filter(
+            Q(starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1))
+            | Q(starts_at__lt=start, ends_at__gt=now)
+        )
         .order_by("starts_at", "person__name_sort")
     )
-    records = list(post_records(scope=scope, post=post, day=today)) + list(
+    records = list(
+        post_records(scope=scope, post=post, day=today).filter(starts_at__gte=start)
+    ) + list(
         records_visible(scope=scope).filter(post=post, status=Status.OPEN, starts_at__lt=start)
     )
     rows: dict[int, TodayRow] = {}
@@ -207,6 +215,29 @@ def people_for_post(*, scope: Scope, post: Post, query: str = "") -> QuerySet[Pe
     from houbei.people.selectors import PersonFilters, person_list
 
     return person_list(scope=scope, filters=PersonFilters(query=query, region=post.region))
+
+
+def already_recorded(*, assignments: list[RosterAssignment]) -> set[int]:
+    """Assignments whose person already has a (not declined) record overlapping the shift."""
+    if not assignments:
+        return set()
+    people = {a.person_id for a in assignments}
+    first = min(a.starts_at for a in assignments)
+    last = max(a.ends_at for a in assignments)
+    records = (
+        DutyRecord.objects.filter(person_id__in=people, starts_at__lt=last)
+        .exclude(status=Status.DECLINED)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=first))
+    )
+    spans = list(records.values_list("person_id", "starts_at", "ends_at"))
+    return {
+        a.pk
+        for a in assignments
+        for person_id, starts_at, ends_at in spans
+        if person_id == a.person_id
+        and starts_at < a.ends_at
+        and (ends_at is None or ends_at > a.starts_at)
+    }
 
 
 def people_for_check_in(*, scope: Scope, post: Post) -> QuerySet[Person]:

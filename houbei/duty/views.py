@@ -20,7 +20,7 @@ from houbei.audit.selectors import audit_for_record
 from houbei.campaigns.models import Post
 from houbei.campaigns.selectors import post_get
 from houbei.deeds.selectors import deeds_of
-from houbei.duty.calendar import calendar_months
+from houbei.duty.calendar import calendar_months, weekday_names
 from houbei.duty.exports import roster_workbook
 from houbei.duty.forms import (
     AssignForm,
@@ -34,6 +34,7 @@ from houbei.duty.forms import (
 from houbei.duty.indicators import local_zone
 from houbei.duty.models import DutyRecord
 from houbei.duty.selectors import (
+    already_recorded,
     assignment_get_for_edit,
     assignments_visible,
     people_for_check_in,
@@ -72,6 +73,23 @@ def _back(request: AuthenticatedHttpRequest, default: str) -> HttpResponse:
     return redirect(default)
 
 
+def _iso_day(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _roster_at(post: Post, week: dt.date | None, day: dt.date | None) -> str:
+    """The roster page, at the week shown before and scrolled to the day acted on."""
+    url = post_roster_url(post)
+    if week is not None:
+        url += f"?week={week.isoformat()}"
+    if day is not None:
+        url += f"#day-{day.isoformat()}"
+    return url
+
+
 def _today() -> dt.date:
     return timezone.now().astimezone(local_zone()).date()
 
@@ -85,13 +103,16 @@ def _day_param(request: AuthenticatedHttpRequest, name: str, default: dt.date) -
 
 def _post_capabilities(request: AuthenticatedHttpRequest, post: Post) -> dict[str, bool]:
     scope = request.scope
+    is_open = post.is_open  # a closed campaign's roster and records stay as they are
+    can_record = is_open and (
+        scope.can_on_post(post, Capability.DUTY_RECORD) or scope.can(Capability.DUTY_RECORD)
+    )
     return {
-        "can_roster": scope.covers(post.region, Capability.ROSTER_EDIT),
+        "is_open": is_open,
+        "can_roster": is_open and scope.covers(post.region, Capability.ROSTER_EDIT),
         "can_manage": scope.covers(post.region, Capability.POST_MANAGE),
-        "can_record": scope.can_on_post(post, Capability.DUTY_RECORD)
-        or scope.can(Capability.DUTY_RECORD),
-        "can_search_people": scope.can(Capability.PEOPLE_VIEW)
-        and scope.can(Capability.DUTY_RECORD),
+        "can_record": can_record,
+        "can_search_people": can_record and scope.can(Capability.PEOPLE_VIEW),
     }
 
 
@@ -152,7 +173,7 @@ def roster_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             )
     else:
         messages.error(request, _("Choose a person for the shift."))
-    return redirect(f"{post_roster_url(post)}?week={week}" if week else post_roster_url(post))
+    return redirect(_roster_at(post, _iso_day(week), _iso_day(request.POST.get("day", ""))))
 
 
 @login_required
@@ -160,10 +181,16 @@ def roster_assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def roster_unassign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assignment = assignment_get_for_edit(scope=request.scope, pk=pk)
     post = assignment.shift.post
-    roster_services.roster_unassign(acting_user=request.user, assignment=assignment)
-    messages.success(request, _("%(name)s is off the shift.") % {"name": assignment.person.name})
+    try:
+        roster_services.roster_unassign(acting_user=request.user, assignment=assignment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("%(name)s is off the shift.") % {"name": assignment.person.name}
+        )
     week = assignment.shift.day - dt.timedelta(days=assignment.shift.day.weekday())
-    return redirect(f"{post_roster_url(post)}?week={week.isoformat()}")
+    return redirect(_roster_at(post, week, assignment.shift.day))
 
 
 @login_required
@@ -285,7 +312,18 @@ def post_people_search(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     query = request.GET.get("q", "").strip()
     people = people_for_post(scope=request.scope, post=post, query=query)[:10] if query else []
     return render(
-        request, "duty/_people_search.html", {"post": post, "people": people, "query": query}
+        request,
+        "duty/_people_search.html",
+        {
+            "post": post,
+            "people": people,
+            "query": query,
+            # "assign": put on a roster shift (the roster page); otherwise check in now.
+            "mode": request.GET.get("mode", ""),
+            "template": request.GET.get("template", ""),
+            "day": request.GET.get("day", ""),
+            "week": request.GET.get("week", ""),
+        },
     )
 
 
@@ -299,11 +337,8 @@ def post_records_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     post = post_get(scope=request.scope, pk=pk)
     day = _day_param(request, "day", _today())
     kinds = list(task_kinds())
-    people = (
-        people_for_post(scope=request.scope, post=post)
-        if request.scope.can(Capability.PEOPLE_VIEW)
-        else None
-    )
+    caps = _post_capabilities(request, post)
+    people = people_for_post(scope=request.scope, post=post) if caps["can_search_people"] else None
     form = (
         RecordForm(request.POST or None, kinds=kinds, people=people, initial={"day": day})
         if people is not None
@@ -345,6 +380,7 @@ def post_records_view(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
                 for record in post_records(scope=request.scope, post=post, day=day)
             ],
             "form": form,
+            **caps,
             "decline_form": DeclineForm(),
         },
         status=400 if form is not None and form.is_bound else 200,
@@ -367,10 +403,7 @@ def _times_on_fields(error: ValidationError) -> ValidationError:
 def post_day_screen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Everyone rostered on a day, entered at once: one transaction for the whole screen."""
     post = post_get(scope=request.scope, pk=pk)
-    if not (
-        request.scope.can_on_post(post, Capability.DUTY_RECORD)
-        or request.scope.can(Capability.DUTY_RECORD)
-    ):
+    if not _post_capabilities(request, post)["can_record"]:
         raise PermissionDenied
     day = _day_param(request, "day", _today() - dt.timedelta(days=1))
     start = dt.datetime.combine(day, dt.time(0), tzinfo=local_zone())
@@ -380,7 +413,9 @@ def post_day_screen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         .order_by("starts_at", "person__name_sort")
     )
     kinds = list(task_kinds())
-    form = DayScreenForm(request.POST or None, rows=rows, kinds=kinds)
+    form = DayScreenForm(
+        request.POST or None, rows=rows, kinds=kinds, recorded=already_recorded(assignments=rows)
+    )
     failed_rows: dict[int, list[str]] = {}
     if request.method == "POST" and form.is_valid():
         chosen = form.chosen(day)
@@ -526,7 +561,11 @@ def record_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, _("Declined; the record is kept with the reason."))
+            messages.success(
+                request,
+                _("%(name)s's record is declined; it is kept with the reason.")
+                % {"name": record.person.name},
+            )
             return _back(request, reverse("duty:review"))
     else:
         messages.error(request, _("Say why the record is declined."))
@@ -574,6 +613,7 @@ def person_profile(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "overall": next((row for row in indicators_rows if row.campaign_key == 0), None),
             "by_campaign": [row for row in indicators_rows if row.campaign_key],
             "calendar": calendar_months(person_days(person=person)),
+            "weekday_names": weekday_names(),
             "timeline": timeline,
             "kinds": {kind.code: kind for kind in task_kinds()},
             "can_add_deed": request.scope.covers(person.village, Capability.DEED_EDIT),

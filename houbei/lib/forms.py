@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from houbei.lib.i18n import term_label
 
@@ -25,5 +26,26 @@ def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None
 class VocabularyChoiceField(forms.ModelChoiceField[Any]):
     """A configurable vocabulary (lib/choices.py) in the interface language."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("empty_label", _("Choose…"))
+        super().__init__(*args, **kwargs)
+
     def label_from_instance(self, obj: Any) -> str:
         return term_label(obj)
+
+
+class NativeDateInput(forms.DateInput):
+    """The phone's own date picker. Its value must be ISO (2020-05-31) whatever the locale:
+    Django's localized format (2020/05/31 in Chinese) leaves the picker empty."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class NativeTimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%H:%M")

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from houbei.accounts.scoping import Scope
+from houbei.lib.forms import NativeDateInput
 from houbei.lib.i18n import in_interface_script as zh
 from houbei.lib.i18n import term_label as category_label
 from houbei.people.choices import Education, Ethnicity, PoliticalStatus, Sex
@@ -89,7 +90,7 @@ class PersonForm(forms.Form):
     birth_date = forms.DateField(
         label=_("Date of birth"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=NativeDateInput(),
         help_text=_("Only to double-check against the ID number."),
     )
     address = forms.CharField(label=_("Current address"), max_length=120, required=False)

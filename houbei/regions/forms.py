@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from houbei.lib.forms import NativeDateInput
 from houbei.lib.i18n import in_interface_script as zh
 from houbei.regions.codes import PREFIX_LENGTH, Level
 from houbei.regions.models import Region, RegionKind
@@ -25,9 +26,7 @@ class RegionChildForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
     kind = forms.ChoiceField(label=_("Kind"), choices=RegionKind.choices)
     urban_rural_class = forms.CharField(label=_("Urban-rural class"), max_length=3, required=False)
-    valid_from = forms.DateField(
-        label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=NativeDateInput())
 
     def __init__(self, *args: Any, parent: Region, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -54,13 +53,11 @@ class RegionEditForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
     kind = forms.ChoiceField(label=_("Kind"), choices=RegionKind.choices)
     urban_rural_class = forms.CharField(label=_("Urban-rural class"), max_length=3, required=False)
-    valid_from = forms.DateField(
-        label=_("Valid from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    valid_from = forms.DateField(label=_("Valid from"), required=False, widget=NativeDateInput())
     valid_to = forms.DateField(
         label=_("Valid to"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=NativeDateInput(),
         help_text=_("Leave empty while the region exists. To merge it into another, use “Merge”."),
     )
 
@@ -71,7 +68,7 @@ class RegionMergeForm(forms.Form):
     )
     on = forms.DateField(
         label=_("Last day of validity"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=NativeDateInput(),
         help_text=_("As in the merger document, e.g. 内市区府发〔2020〕40号."),
     )
 

@@ -4,11 +4,14 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from houbei.accounts.scoping import Scope
 from houbei.campaigns.models import Campaign
-from houbei.lib.forms import VocabularyChoiceField
+from houbei.lib.forms import NativeDateInput, VocabularyChoiceField
 from houbei.lib.i18n import in_interface_script
+from houbei.lib.idnumber import IdNumberError, parse_id_number
+from houbei.lib.phone import PhoneError, normalize_phone
 from houbei.people.models import Person
 from houbei.regions.forms import RegionChoiceField
 from houbei.regions.models import Region
@@ -27,7 +30,9 @@ class CampaignChoiceField(forms.ModelMultipleChoiceField[Campaign]):
 
 
 class TeamForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=80, help_text=_("e.g. 花红村志愿服务队"))
+    name = forms.CharField(
+        label=pgettext_lazy("thing", "Name"), max_length=80, help_text=_("e.g. 花红村志愿服务队")
+    )
     kind = VocabularyChoiceField(label=_("Kind"), queryset=TeamKind.objects.none())
     region = RegionChoiceField(
         label=_("Village or town"), queryset=Region.objects.none(), empty_label=_("Choose…")
@@ -78,7 +83,7 @@ class LinkForm(forms.Form):
     expires_on = forms.DateField(
         label=_("Closes on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=NativeDateInput(),
         help_text=_("Leave empty to keep it open until you close it."),
     )
 
@@ -138,6 +143,23 @@ class SignupForm(forms.Form):
             "I agree that the village keeps these details to organise volunteers and contact me."
         ),
     )
+
+    def clean_id_number(self) -> str:
+        # Checked here too, so that every problem shows at once; the service checks again.
+        value: str = self.cleaned_data["id_number"]
+        try:
+            parse_id_number(value)
+        except IdNumberError as error:
+            raise forms.ValidationError(error.message) from None
+        return value
+
+    def clean_phone(self) -> str:
+        value: str = self.cleaned_data["phone"]
+        try:
+            normalize_phone(value)
+        except PhoneError as error:
+            raise forms.ValidationError(error.message) from None
+        return value
 
     def __init__(self, *args: Any, villages: Any, groups: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

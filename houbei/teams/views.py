@@ -6,6 +6,7 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from houbei.campaigns.selectors import campaign_list
 from houbei.lib.forms import apply_validation_error
 from houbei.lib.http import AuthenticatedHttpRequest
 from houbei.lib.ratelimit import hit
+from houbei.people.models import Person
 from houbei.people.selectors import PersonFilters, person_list
 from houbei.regions.models import Region
 from houbei.teams import services
@@ -40,7 +42,7 @@ from houbei.teams.selectors import (
 SIGNUP_LIMIT_PER_HOUR = 10
 
 
-def _people_of(request: AuthenticatedHttpRequest, region: Region | None):  # type: ignore[no-untyped-def]
+def _people_of(request: AuthenticatedHttpRequest, region: Region | None) -> QuerySet[Person]:
     return person_list(scope=request.scope, filters=PersonFilters(region=region)).select_related(
         "village"
     )
@@ -161,7 +163,10 @@ def _detail_page(
             "members": team_members(team=team),
             "applications": team_applications(team=team),
             "links": links,
-            "member_form": member_form or MemberForm(people=_people_of(request, team.region)),
+            "member_form": member_form
+            or MemberForm(
+                people=_people_of(request, team.region).exclude(team_memberships__team=team)
+            ),
             "link_form": LinkForm(),
             "decline_form": DeclineApplicationForm(),
         },
@@ -279,6 +284,13 @@ def application_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     return redirect("teams:detail", pk=application.team_id)
 
 
+@require_GET
+def signup_done(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
+    """After a submission (post/redirect/get: reloading does not send it again)."""
+    link = open_link_by_token(token=token)
+    return render(request, "teams/signup_done.html", {"team": link.team})
+
+
 # --- the public sign-up page ---------------------------------------------------------------------
 
 
@@ -310,7 +322,7 @@ def signup(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
             except ValidationError as error:
                 apply_validation_error(form, error)
             else:
-                return render(request, "teams/signup_done.html", {"team": link.team})
+                return redirect("join:done", token=link.token)
     return render(
         request,
         "teams/signup.html",

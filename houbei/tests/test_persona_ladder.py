@@ -899,6 +899,7 @@ PUBLIC_ROUTES = {
     "web:set_language",
     "web:healthz",
     "join:signup",
+    "join:done",
 }
 
 

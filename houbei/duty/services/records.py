@@ -29,7 +29,7 @@ from houbei.accounts.roles import Capability
 from houbei.accounts.scoping import Scope
 from houbei.audit.models import EventType
 from houbei.audit.services import audit_record, changed_values
-from houbei.campaigns.models import CampaignStatus, Post
+from houbei.campaigns.models import Post
 from houbei.duty import indicators
 from houbei.duty.models import DutyRecord, DutyTaskCount, RosterShift, Source, Status, TaskKind
 from houbei.people.models import Person
@@ -38,6 +38,8 @@ if TYPE_CHECKING:
     from houbei.accounts.models import User
 
 TaskCounts = Mapping[TaskKind, int]
+# A check-out sooner than this after the check-in is not verified on the spot.
+MIN_WITNESSED_SHIFT = dt.timedelta(minutes=5)
 
 
 @dataclass
@@ -185,7 +187,7 @@ def _audit(acting_user: User | None, event: EventType, record: DutyRecord, **val
 
 
 def _require_active(post: Post) -> None:
-    if post.campaign.status != CampaignStatus.ACTIVE or not post.is_active:
+    if not post.is_open:
         raise ValidationError(_("This post or its campaign is closed; no duty can be recorded."))
 
 
@@ -257,7 +259,12 @@ def duty_check_out(
     if errors:
         raise ValidationError(errors)
     _check_tasks(tasks or {})
-    witnessed = scope is None or scope.can_on_post(record.post, Capability.DUTY_VERIFY)
+    # A shift of a few minutes is more likely a wrong tap than service: it waits for review.
+    too_short = ends_at - record.starts_at < MIN_WITNESSED_SHIFT
+    witnessed = not too_short and (
+        scope is None or scope.can_on_post(record.post, Capability.DUTY_VERIFY)
+    )
+    record.needs_review = too_short
     record.ends_at = ends_at
     record.status = Status.VERIFIED if witnessed else Status.PENDING
     if witnessed:

@@ -37,6 +37,8 @@ def _require_roster_edit(acting_user: User | None, post: Post) -> None:
         post.region, Capability.ROSTER_EDIT
     ):
         raise PermissionDenied
+    if not post.is_open:
+        raise ValidationError(_("This post or its campaign is closed; its roster stays as it was."))
 
 
 def _shift_for(post: Post, template: ShiftTemplate, day: dt.date) -> RosterShift:

@@ -304,3 +304,22 @@ def test_a_closed_campaign_takes_no_duty(world: World, frontline: Frontline, vol
     frontline.checkpoint.refresh_from_db()
     with pytest.raises(ValidationError):
         duty_check_in(acting_user=world.post_leader, post=frontline.checkpoint, person=volunteer)
+
+
+def test_a_check_out_minutes_after_the_check_in_waits_for_review(
+    world: World, frontline: Frontline, volunteer, frozen_now
+):
+    frozen_now.move_to(at(20, 8))
+    record = duty_check_in(
+        acting_user=world.post_leader, post=frontline.checkpoint, person=volunteer
+    )
+    frozen_now.move_to(at(20, 8, 2))
+    record = duty_check_out(acting_user=world.post_leader, record=record)
+    assert (record.status, record.needs_review) == (Status.PENDING, True)
+    assert not PersonIndicator.objects.filter(person=volunteer).exists()
+    frozen_now.move_to(at(20, 9))
+    fresh = duty_check_in(
+        acting_user=world.post_leader, post=frontline.checkpoint, person=volunteer
+    )
+    with pytest.raises(ValidationError):  # in the same second: a wrong tap, said plainly
+        duty_check_out(acting_user=world.post_leader, record=fresh)

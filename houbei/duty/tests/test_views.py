@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from houbei.conftest import Frontline, World
-from houbei.duty.models import DutyRecord, PersonIndicator, Status
+from houbei.duty.models import DutyRecord, PersonIndicator, RosterAssignment, Status
 from houbei.duty.services.roster import roster_assign
 from houbei.tests.factories import make_person
 
@@ -109,15 +109,29 @@ def test_a_day_screen_with_a_clash_saves_nothing_and_marks_the_row(
                 f"end_{assignment.pk}": "16:00",
             }
         )
-    response = client.post(url, data)
-    assert response.status_code == 400
-    assert (
-        "未保存任何记录" in response.content.decode()
-        and "凌家镇农贸市场卡口" in response.content.decode()
+    page = client.get(url).content.decode()
+    # 乙 already has a record in that time: shown as recorded, not offered again.
+    assert "已有记录" in page and f'name="served_{assignments[1].pk}"' not in page
+    assert f'name="served_{assignments[0].pk}"' in page
+    # Times typed on the screen that clash with another record stop the whole screen.
+    clash = dict(data)
+    clash[f"start_{assignments[0].pk}"], clash[f"end_{assignments[0].pk}"] = "08:00", "17:00"
+    duty_record_create(
+        acting_user=None,
+        post=frontline.market,
+        data=DutyInput(
+            people[0],
+            dt.datetime(2020, 2, 18, 16, 30, tzinfo=BJ),
+            dt.datetime(2020, 2, 18, 18, tzinfo=BJ),
+        ),
     )
+    response = client.post(url, clash)
+
+    assert response.status_code == 400
+    assert "未保存任何记录" in response.content.decode()
     assert DutyRecord.objects.filter(post=frontline.checkpoint).count() == 0
-    data[f"served_{assignments[1].pk}"] = ""
-    assert client.post(url, data).status_code == 302
+    clash[f"end_{assignments[0].pk}"] = "16:00"
+    assert client.post(url, clash).status_code == 302
     assert DutyRecord.objects.filter(post=frontline.checkpoint).count() == 1
 
 
@@ -146,3 +160,54 @@ def test_review_queue_lists_forgotten_check_ins_first_and_verifies(
     page = signed_in(world.town_x_admin).get(reverse("duty:review")).content.decode()
     assert page.index("乙") < page.index("甲")  # the flagged one first
     assert "超时自动结束" in page
+
+
+def test_the_roster_search_puts_people_on_the_shift_not_on_duty(world: World, frontline: Frontline):
+    make_person(world.village_a, "王强")
+    client = signed_in(world.secretary_a)
+    template = frontline.checkpoint.shift_templates.get(start_time=dt.time(8))
+    page = client.get(
+        reverse("duty:post_people_search", args=[frontline.checkpoint.pk]),
+        {
+            "q": "wq",
+            "mode": "assign",
+            "template": template.pk,
+            "day": "2020-02-21",
+            "week": "2020-02-17",
+        },
+    ).content.decode()
+    assert reverse("duty:roster_assign", args=[frontline.checkpoint.pk]) in page
+    assert "排入班次" in page and "check-in" not in page
+    today = client.get(
+        reverse("duty:post_people_search", args=[frontline.checkpoint.pk]), {"q": "wq"}
+    )
+    assert reverse("duty:post_check_in", args=[frontline.checkpoint.pk]) in today.content.decode()
+
+
+def test_a_closed_campaign_keeps_its_roster_and_offers_no_entry(world: World, frontline: Frontline):
+    from houbei.campaigns.services import campaign_update
+
+    person = make_person(world.village_a, "甲")
+    assignment = roster_assign(
+        acting_user=None,
+        post=frontline.checkpoint,
+        template=frontline.checkpoint.shift_templates.get(start_time=dt.time(8)),
+        day=dt.date(2020, 2, 10),
+        person=person,
+    )
+    campaign_update(acting_user=None, campaign=frontline.campaign, status="closed")
+    client = signed_in(world.secretary_a)
+    roster = client.get(
+        reverse("duty:post_roster", args=[frontline.checkpoint.pk]), {"week": "2020-02-10"}
+    )
+    assert "排班保持原样" in roster.content.decode() and "添加人员" not in roster.content.decode()
+    client.post(reverse("duty:roster_unassign", args=[assignment.pk]))
+    assert RosterAssignment.objects.filter(pk=assignment.pk).exists()
+    records = client.get(
+        reverse("duty:post_records", args=[frontline.checkpoint.pk])
+    ).content.decode()
+    assert "补录以往值守" not in records and "按日批量录入" not in records
+    assert (
+        client.get(reverse("duty:post_day_screen", args=[frontline.checkpoint.pk])).status_code
+        == 403
+    )

@@ -56,7 +56,7 @@ def test_register_and_add_another(world: World):
     assert person.sex == "F" and person.villager_group == world.group_a2
     assert [c.code for c in person.categories.all()] == ["migrant_returnee"]
     follow = client.get(response.url)
-    assert "已登记 陳麗華" in follow.content.decode()
+    assert "已登记陳麗華" in follow.content.decode()
 
 
 def test_the_form_offers_only_villages_in_scope(world: World):

@@ -12,7 +12,7 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
   }
   // A tap outside the open user menu closes it, as menus do.
-  for (const menu of document.querySelectorAll("details.usermenu[open]")) {
+  for (const menu of document.querySelectorAll("details.usermenu[open], details.nav-more[open]")) {
     if (!menu.contains(event.target)) {
       menu.removeAttribute("open");
     }
@@ -21,9 +21,21 @@ document.addEventListener("click", (event) => {
 
 document.addEventListener("keydown", (event) => {
   if (event.key === "Escape") {
-    for (const menu of document.querySelectorAll("details.usermenu[open]")) {
+    for (const menu of document.querySelectorAll("details.usermenu[open], details.nav-more[open]")) {
       menu.removeAttribute("open");
       menu.querySelector("summary").focus();
     }
+  }
+});
+
+// "Copy link" buttons (sign-up links): the secretary pastes the link into WeChat.
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  try {
+    await navigator.clipboard.writeText(button.getAttribute("data-copy"));
+    button.textContent = button.getAttribute("data-copied") || "✓";
+  } catch {
+    button.previousElementSibling?.select();
   }
 });

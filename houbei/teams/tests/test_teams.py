@@ -46,7 +46,7 @@ def apply(client: Client, token: str, **overrides):
         "consent": "on",
     }
     data.update(overrides)
-    return client.post(reverse("join:signup", args=[token]), data)
+    return client.post(reverse("join:signup", args=[token]), data, follow=True)
 
 
 def test_a_resident_applies_twice_and_one_application_stays(world: World, team):

@@ -71,9 +71,15 @@ def test_post_leader_checks_in_and_out_and_the_indicators_follow(
     assert DutyRecord.objects.get(person=volunteer).status == Status.OPEN
     assert not PersonIndicator.objects.filter(person=volunteer).exists()
 
-    # Tap two: check out, with a count of the tasks done (a second later: a record needs
-    # its end after its start).
-    page.wait_for_timeout(1100)
+    # The shift goes on: move its start four hours back (a browser test cannot wait that
+    # long; a check-out minutes after the check-in would wait for review instead).
+    DutyRecord.objects.filter(person=volunteer).update(
+        starts_at=timezone.now() - dt.timedelta(hours=4)
+    )
+
+    # Tap two: check out, with a count of the tasks done.
+    page.reload()
+    row = page.locator(f'.today-row[data-person="{volunteer.pk}"]')
     row.locator("details.more summary").click()
     row.get_by_label("登记人数").fill("17")
     row.get_by_test_id("check-out").click()
@@ -86,6 +92,7 @@ def test_post_leader_checks_in_and_out_and_the_indicators_follow(
     # The village secretary opens the volunteer's frontline record: one shift, one day.
     sign_in(page, url, "village-a")
     page.goto(f"{url}/duty/people/{volunteer.pk}/")
+    expect(page.get_by_test_id("hours")).to_have_text("4.0")
     expect(page.get_by_test_id("shifts")).to_have_text("1")
     expect(page.get_by_test_id("days")).to_have_text("1")
     expect(page.get_by_test_id("longest-run")).to_have_text("1")
