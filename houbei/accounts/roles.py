@@ -44,7 +44,21 @@ class Capability(StrEnum):
     DEED_EDIT = "deed_edit"
     # Not regional: the posts a post leader leads (Post.leaders), inside their grant's region.
     POST_LEAD = "post_lead"
+    # Reserve pipeline: nominating, cultivating, the Party track, and deciding at each level.
+    NOMINATE = "nominate"
+    CULTIVATE = "cultivate"
+    PARTY_TRACK = "party_track"
+    ASSESS = "assess"
+    DECIDE_VILLAGE = "decide_village"  # the village Party organization's decisions
+    DECIDE_TOWN = "decide_town"  # the town Party committee's
+    DECIDE_DISTRICT = "decide_district"  # the district organization department's
+    POOL_TARGETS = "pool_targets"
 
+
+# Capabilities every registry-keeping role has in the reserve pipeline of its own regions.
+_PIPELINE_KEEPER = frozenset(
+    {Capability.NOMINATE, Capability.CULTIVATE, Capability.PARTY_TRACK, Capability.ASSESS}
+)
 
 # Capabilities every registry-keeping role has on the frontline of its own regions.
 _FRONTLINE_KEEPER = frozenset(
@@ -72,9 +86,12 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.ACCOUNTS_MANAGE,
             Capability.AUDIT_VIEW,
             Capability.CAMPAIGN_MANAGE,
+            Capability.DECIDE_DISTRICT,
+            Capability.POOL_TARGETS,
         }
     )
-    | _FRONTLINE_KEEPER,
+    | _FRONTLINE_KEEPER
+    | _PIPELINE_KEEPER,
     Role.TOWN_ADMIN: frozenset(
         {
             Capability.PEOPLE_VIEW,
@@ -84,9 +101,12 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.REGIONS_VIEW,
             Capability.ACCOUNTS_MANAGE,
             Capability.CAMPAIGN_MANAGE,
+            Capability.DECIDE_TOWN,
+            Capability.POOL_TARGETS,
         }
     )
-    | _FRONTLINE_KEEPER,
+    | _FRONTLINE_KEEPER
+    | _PIPELINE_KEEPER,
     Role.VILLAGE_SECRETARY: frozenset(
         {
             Capability.PEOPLE_VIEW,
@@ -94,9 +114,11 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.ID_NUMBER_REVEAL,
             Capability.PHONE_REVEAL,
             Capability.REGIONS_VIEW,
+            Capability.DECIDE_VILLAGE,
         }
     )
-    | _FRONTLINE_KEEPER,
+    | _FRONTLINE_KEEPER
+    | _PIPELINE_KEEPER,
     # Post leaders reach people only through the posts they lead: the rosters and duty
     # records of those posts, check-in and check-out there; nothing else.
     Role.POST_LEADER: frozenset({Capability.POST_LEAD}),

@@ -393,3 +393,27 @@ def person_reveal(
         extra={"reason": reason.value, "note": note},
     )
     return crypto.decrypt(token)
+
+
+def person_set_political_status(*, acting_user: User | None, person: Person, status: str) -> None:
+    """Follow a recorded Party-development step (admission, full membership) on the
+    registry. Runs inside the caller's transaction, which has checked the acting user's
+    right to record that step; bumps the version so an edit form open meanwhile notices."""
+    locked = (
+        Person.objects.select_for_update(of=("self",)).select_related("village").get(pk=person.pk)
+    )
+    if locked.political_status == status:
+        return
+    old = {"political_status": locked.political_status}
+    locked.political_status = status
+    locked.version += 1
+    locked.save(update_fields=["political_status", "version", "updated_at"])
+    person.political_status, person.version = status, locked.version
+    audit_record(
+        acting_user=acting_user,
+        event_type=EventType.PERSON_UPDATED,
+        target=locked,
+        region=locked.village,
+        old=old,
+        new={"political_status": status},
+    )

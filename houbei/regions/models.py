@@ -101,6 +101,21 @@ class Region(TimeStampedModel):
             return False
         return not (self.valid_to and day > self.valid_to)
 
+    def ancestor_codes(self) -> list[str]:
+        """Codes of the regions above this one, top first: an ancestor's code is a prefix of
+        this code, padded with zeros."""
+        own_level = Level(self.level)
+        return [
+            code_prefix(self.code, level).ljust(12, "0") for level in Level if level < own_level
+        ]
+
+    def ancestor_at(self, level: Level) -> Region | None:
+        """The region above this one at ``level`` (this region itself at its own level)."""
+        if Level(self.level) == level:
+            return self
+        code = code_prefix(self.code, level).ljust(12, "0")
+        return Region.objects.filter(code=code, level=level).first()
+
     def contains(self, other: Region) -> bool:
         """True when ``other`` is this region or lies in its subtree."""
         return other.code.startswith(self.prefix)

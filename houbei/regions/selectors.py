@@ -4,7 +4,6 @@ from django.db.models import Count, QuerySet
 
 from houbei.accounts.roles import Capability
 from houbei.accounts.scoping import Scope
-from houbei.regions.codes import Level, code_prefix
 from houbei.regions.models import Region
 
 
@@ -47,11 +46,7 @@ def region_children(*, region: Region) -> QuerySet[Region]:
 def region_ancestors(*, scope: Scope, region: Region) -> list[Region]:
     """Breadcrumb: the ancestors the user may open, top first, in one query (an ancestor's
     code is a prefix of the region's code, padded with zeros)."""
-    own_level = Level(region.level)
-    candidates = [
-        code_prefix(region.code, level).ljust(12, "0") for level in Level if level < own_level
-    ]
-    ancestors = Region.objects.filter(code__in=candidates).order_by("level")
+    ancestors = Region.objects.filter(code__in=region.ancestor_codes()).order_by("level")
     return [node for node in ancestors if scope.covers(node, Capability.REGIONS_VIEW)]
 
 

@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "houbei.teams",
     "houbei.duty",
     "houbei.deeds",
+    "houbei.pipeline",
+    "houbei.assessments",
+    "houbei.cultivation",
+    "houbei.party",
     "houbei.demo",
 ]
 
@@ -150,6 +154,19 @@ HOUBEI_LOOKUP_KEY: str = ""
 
 # How many rows a list page shows.
 HOUBEI_PAGE_SIZE = 25
+
+# The reserve pipeline. Villages without their own target keep at least this many reserves,
+# and this many grown for the secretary's seat (一职一备); a town's or the district's own
+# target (pipeline.PoolTarget) overrides it per village.
+HOUBEI_POOL_TARGET = {"reserves": 2, "secretary": 1}
+# How often each level assesses its reserves, in months (None: as the village decides).
+HOUBEI_ASSESSMENT_CADENCE_MONTHS: dict[str, int | None] = {
+    "village": None,
+    "town": 6,
+    "district": 12,
+}
+# A passed political review supports an admission for this long (a common local rule).
+HOUBEI_PARTY_REVIEW_VALID_MONTHS = 12
 
 LOGGING = {
     "version": 1,
