@@ -37,6 +37,17 @@ SEED_MIGRATIONS = sorted(
 
 
 @pytest.fixture(autouse=True)
+def _interface_language() -> Iterator[None]:
+    """Each test starts in the default language: a request made by the test client leaves
+    its language active in the thread, which would leak into the next test's messages."""
+    from django.conf import settings
+    from django.utils import translation
+
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _vocabularies_after_flush(request: pytest.FixtureRequest) -> None:
     """Transactional tests (live server, demo) end with a flush that also removes the rows
     seeded by data migrations; put them back before each such test."""

@@ -15,8 +15,34 @@ from houbei.assessments.results import PersonResult, results
 from houbei.assessments.services import ROUND_LEVEL_REGION
 from houbei.lib.dates import add_months
 from houbei.people.models import Person
-from houbei.pipeline.stages import DecidingLevel
+from houbei.pipeline.stages import DecidingLevel, Stage
 from houbei.regions.models import Region
+
+LEVEL_OF_REGION = {value: key for key, value in ROUND_LEVEL_REGION.items()}
+
+
+def regions_to_assess(*, scope: Scope) -> QuerySet[Region]:
+    """Current villages, towns and districts where the user may hold a round."""
+    return scope.filter(
+        Region.objects.filter(
+            level__in=list(LEVEL_OF_REGION), merged_into__isnull=True, valid_to__isnull=True
+        ),
+        Capability.ASSESS,
+        code_field="code",
+    ).order_by("code")
+
+
+def people_to_assess(*, scope: Scope, region: Region | None) -> QuerySet[Person]:
+    """Everyone in the pipeline of ``region`` (candidates included, the exited not)."""
+    if region is None:
+        return Person.objects.none()
+    people = (
+        Person.objects.filter(village__code__startswith=region.prefix, standing__isnull=False)
+        .exclude(standing__stage=Stage.EXITED)
+        .select_related("village")
+        .order_by("village__code", "name_sort")
+    )
+    return scope.filter(people, Capability.PEOPLE_VIEW, code_field="village__code")
 
 
 def rounds_visible(*, scope: Scope) -> QuerySet[AssessmentRound]:

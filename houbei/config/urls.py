@@ -10,5 +10,9 @@ urlpatterns = [
     path("duty/", include("houbei.duty.urls")),
     path("teams/", include("houbei.teams.urls")),
     path("deeds/", include("houbei.deeds.urls")),
+    path("pipeline/", include("houbei.pipeline.urls")),
+    path("assessments/", include("houbei.assessments.urls")),
+    path("cultivation/", include("houbei.cultivation.urls")),
+    path("party/", include("houbei.party.urls")),
     path("join/", include("houbei.teams.public_urls")),
 ]

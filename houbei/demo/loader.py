@@ -19,6 +19,7 @@ from houbei.accounts.models import User
 from houbei.accounts.roles import Role
 from houbei.accounts.services import user_create
 from houbei.demo.frontline import load_frontline
+from houbei.demo.pipeline import load_pipeline
 from houbei.lib import crypto
 from houbei.lib.idnumber import make_id_number
 from houbei.people.choices import Education, PoliticalStatus
@@ -244,4 +245,5 @@ def load_demo() -> tuple[list[DemoAccount], int]:
     added = load_people()
     merge_yanwan()
     load_frontline()
+    load_pipeline()
     return accounts, added

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.utils.translation import get_language
@@ -19,8 +20,12 @@ def in_interface_script(text: Any) -> str:
 
 def term_label(term: Any) -> str:
     """A configurable term (category, campaign type …): English name in English, else the
-    Chinese name in the interface's script."""
-    english = str(getattr(term, "name_en", None) or "")
+    Chinese name in the interface's script. A mapping with "name" and "name_en" (as an
+    evidence snapshot keeps a term) works too."""
+    if isinstance(term, Mapping):
+        english, name = str(term.get("name_en") or ""), term.get("name", "")
+    else:
+        english, name = str(getattr(term, "name_en", None) or ""), getattr(term, "name", term)
     if (get_language() or "").lower().startswith("en") and english:
         return english
-    return in_interface_script(getattr(term, "name", term))
+    return in_interface_script(name)

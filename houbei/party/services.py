@@ -47,7 +47,7 @@ def _step_values(track: PartyTrack, step: Step) -> dict[str, Any]:
     return {name: _plain(getattr(track, name)) for name in STEP_FIELDS[step]}
 
 
-def _why_not(track: PartyTrack | None, step: Step) -> str:
+def why_not(track: PartyTrack | None, step: Step) -> str:
     later = [other for other in Step if PHASE[other] > PHASE[step] and is_recorded(track, other)]
     if later:
         return _("%(later)s is recorded already: this step can no longer be changed.") % {
@@ -92,7 +92,7 @@ def party_step_record(
             )
         )
     if not may_enter(track if track.pk else None, step):
-        raise ValidationError(_why_not(track, step))
+        raise ValidationError(why_not(track, step))
     correcting = is_recorded(track if track.pk else None, step)
     before = _step_values(track, step) if track.pk else {}
     for name in STEP_FIELDS[step]:

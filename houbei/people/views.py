@@ -28,6 +28,7 @@ from houbei.people.selectors import (
     regions_for_people_filter,
     villages_for_registration,
 )
+from houbei.pipeline.selectors import standing_of
 
 
 @login_required
@@ -102,6 +103,8 @@ def person_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             and scope.covers(person.village, Capability.PHONE_REVEAL),
             "history": describe_events(audit_for_record(record=person)[:30]),
             "frontline": overall_indicator(person=person),
+            "standing": standing_of(person=person),
+            "can_nominate": scope.covers(person.village, Capability.NOMINATE),
             "reveal_form": RevealForm(),
         },
     )

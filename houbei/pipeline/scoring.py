@@ -71,7 +71,8 @@ class Score:
         return sum((line.points for line in self.lines), Decimal(0)).quantize(TWO_PLACES)
 
     def nonzero_lines(self) -> list[ScoreLine]:
-        return [line for line in self.lines if line.quantity]
+        """The lines that count (a quantity with a zero weight adds nothing to explain)."""
+        return [line for line in self.lines if line.points]
 
     def as_json(self) -> dict[str, object]:
         return {

@@ -12,7 +12,7 @@ from houbei.accounts.scoping import Scope
 from houbei.people.models import Person
 from houbei.pipeline.models import Nomination, Opinion, PoolTarget, StageDecision, Standing
 from houbei.pipeline.scoring import Ranked, Score, rank, scores_for
-from houbei.pipeline.stages import POOL_STAGES, Stage, TargetPost
+from houbei.pipeline.stages import POOL_STAGES, DecidingLevel, Stage, TargetPost
 from houbei.regions.codes import Level
 from houbei.regions.models import Region
 
@@ -81,7 +81,7 @@ def latest_opinions(*, person: Person) -> dict[str, Opinion]:
     latest: dict[str, Opinion] = {}
     for opinion in Opinion.objects.filter(person=person).order_by("-given_on", "-id"):
         latest.setdefault(opinion.level, opinion)
-    return latest
+    return {level: latest[level] for level in DecidingLevel.values if level in latest}
 
 
 # --- pool targets ----------------------------------------------------------------------------
@@ -201,3 +201,10 @@ def person_ranks(*, person: Person) -> list[PlaceInRanking]:
         mine = next(r for r in ranked if r.person_id == person.pk)
         places.append(PlaceInRanking(region, mine.rank, len(ranked)))
     return places
+
+
+def deciding_district(*, scope: Scope) -> Region | None:
+    """The region of the user's district-level deciding grant (the weights of the composite
+    score are set there); None without one."""
+    grants = scope.grants_with(Capability.DECIDE_DISTRICT)
+    return Region.objects.filter(pk=grants[0].region_id).first() if grants else None

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from houbei.accounts.roles import Capability
 from houbei.accounts.scoping import Scope, get_or_404
+from houbei.people.models import Person
 from houbei.regions.codes import Level
 from houbei.regions.models import Region
 from houbei.teams.models import (
@@ -33,6 +34,11 @@ def team_list(*, scope: Scope) -> QuerySet[Team]:
         )
         .order_by("region__code", "name")
     )
+
+
+def teams_of(*, person: Person) -> QuerySet[Team]:
+    """The teams ``person`` belongs to (the caller has been allowed to see the person)."""
+    return Team.objects.filter(memberships__person=person).distinct().order_by("name")
 
 
 def team_get(*, scope: Scope, pk: int) -> Team:

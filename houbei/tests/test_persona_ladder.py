@@ -24,16 +24,24 @@ from PIL import Image
 from houbei.accounts.models import Grant, User
 from houbei.accounts.roles import Role
 from houbei.accounts.services import user_create
+from houbei.assessments.models import AssessmentRound
+from houbei.assessments.services import round_create
 from houbei.audit.models import AuditEvent, EventType
 from houbei.audit.selectors import audit_for_record
 from houbei.conftest import NOW as BJ_NOW
 from houbei.conftest import Frontline, World
+from houbei.cultivation.models import Assignment, Mentorship
+from houbei.cultivation.services import assignment_add, mentorship_add
 from houbei.deeds.models import Deed, DeedEvidence
 from houbei.deeds.services import deed_create
 from houbei.duty.models import DutyRecord, RosterAssignment
 from houbei.duty.services.records import DutyInput, duty_check_in, duty_record_create
 from houbei.duty.services.roster import roster_assign
+from houbei.party.rules import Step
+from houbei.party.services import party_step_record
 from houbei.people.models import Person
+from houbei.pipeline.models import StageDecision
+from houbei.pipeline.services import WEIGHT_FIELDS, decide, nominate
 from houbei.teams.models import SignupLink, Team, TeamKind, TeamMembership, VolunteerApplication
 from houbei.teams.services import (
     ApplicationInput,
@@ -67,11 +75,22 @@ class Records:
     application: VolunteerApplication
     deed: Deed
     evidence: DeedEvidence
+    # The pipeline: ``person`` is a village reserve (nominated, then decided).
+    decision: StageDecision
+    town_round: AssessmentRound  # 凌家镇's half-yearly round, assessing ``person``
+    mentorship: Mentorship
+    tough_post: Assignment
+    nominee: Person  # ``other`` (checked in this morning), not yet nominated
 
 
 @pytest.fixture
 def records(world: World, frontline: Frontline, frozen_now) -> Records:
-    person = make_person(world.village_a, "王強", villager_group=world.group_a1)
+    person = make_person(
+        world.village_a,
+        "王強",
+        villager_group=world.group_a1,
+        id_number=next_id_number(dt.date(1990, 5, 1)),
+    )
     person.photo.save("p.jpg", SimpleUploadedFile("p.jpg", jpeg_bytes()), save=True)
     account, _ = user_create(
         acting_user=world.town_x_admin,
@@ -123,6 +142,49 @@ def records(world: World, frontline: Frontline, frozen_now) -> Records:
         narrative="连续多日为卡点志愿者送午餐",
         files=[SimpleUploadedFile("lunch.jpg", jpeg_bytes("green"))],
     )
+    nominate(
+        acting_user=world.secretary_a,
+        person=person,
+        route="frontline_team",
+        reasons="连续值守卡点",
+        nominated_on=dt.date(2020, 2, 18),
+        criteria=["takes_responsibility"],
+        campaign=frontline.campaign,
+    )
+    decision = decide(
+        acting_user=world.secretary_a,
+        person=person,
+        to_stage="village_reserve",
+        deciding_level="village",
+        decided_on=dt.date(2020, 2, 19),
+        reason="支部委员会研究同意",
+        expected_version=1,
+    )
+    town_round = round_create(
+        acting_user=world.town_x_admin,
+        name="2020年上半年镇级评估",
+        level="town",
+        region=world.town_x,
+        held_on=dt.date(2020, 2, 19),
+        subjects=[person],
+    )
+    mentorship = mentorship_add(
+        acting_user=None,
+        person=person,
+        mentor_name="王书记",
+        role="village_secretary",
+        started_on=dt.date(2020, 2, 1),
+    )
+    tough_post = assignment_add(
+        acting_user=None,
+        person=person,
+        kind="tough_post",
+        title="防汛抢险一线岗",
+        started_on=dt.date(2020, 2, 1),
+    )
+    party_step_record(
+        acting_user=None, person=person, step=Step.APPLY, values={"applied_on": dt.date(2020, 2, 1)}
+    )
     return Records(
         person=person,
         account=account,
@@ -138,6 +200,11 @@ def records(world: World, frontline: Frontline, frozen_now) -> Records:
         application=application,
         deed=deed,
         evidence=deed.evidence.get(),
+        decision=decision,
+        town_round=town_round,
+        mentorship=mentorship,
+        tough_post=tough_post,
+        nominee=other,
     )
 
 
@@ -211,6 +278,22 @@ def team_pk(w: World, r: Records) -> list[Any]:
 
 def deed_pk(w: World, r: Records) -> list[Any]:
     return [r.deed.pk]
+
+
+def nominee_pk(w: World, r: Records) -> list[Any]:
+    return [r.nominee.pk]
+
+
+def round_pk(w: World, r: Records) -> list[Any]:
+    return [r.town_round.pk]
+
+
+def mentorship_pk(w: World, r: Records) -> list[Any]:
+    return [r.mentorship.pk]
+
+
+# Signed in, but no registry: the pipeline's lists answer 403.
+NO_REGISTRY = ("post_leader", "clerk", "sysadmin", "outsider")
 
 
 CASES = [
@@ -887,6 +970,294 @@ CASES = [
         "secretary_a",
         302,
         args=lambda w, r: [r.evidence.pk],
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    # pipeline
+    Case("pipeline:pool", "get", "secretary_a", 200, forbidden=NO_REGISTRY),
+    Case("pipeline:person", "get", "secretary_a", 200, args=person_pk, other="secretary_b"),
+    Case("pipeline:dossier", "get", "secretary_a", 200, args=person_pk, other="secretary_b"),
+    Case(
+        "pipeline:nominate",
+        "get",
+        "secretary_a",
+        200,
+        args=nominee_pk,
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "pipeline:nominate",
+        "post",
+        "secretary_a",
+        302,
+        args=nominee_pk,
+        data=lambda w, r: {
+            "route": "frontline_team",
+            "campaign": r.frontline.campaign.pk,
+            "criteria": ["takes_responsibility", "cares_for_masses"],
+            "reasons": "主动承担夜班",
+            "nominated_on": "2020-02-20",
+        },
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "pipeline:decide",
+        "get",
+        "secretary_a",
+        200,
+        args=person_pk,
+        query="?to=key_target",
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "pipeline:decide",
+        "post",
+        "secretary_a",
+        302,
+        args=person_pk,
+        data=lambda w, r: {
+            "to": "key_target",
+            "deciding_level": "village",
+            "decided_on": "2020-02-20",
+            "reason": "表现突出",
+            "version": 2,
+        },
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "pipeline:decision",
+        "get",
+        "secretary_a",
+        200,
+        args=lambda w, r: [r.decision.pk],
+        other="secretary_b",
+    ),
+    Case(
+        "pipeline:opinion",
+        "get",
+        "secretary_a",
+        200,
+        args=person_pk,
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "pipeline:opinion",
+        "post",
+        "town_x_admin",
+        302,
+        args=person_pk,
+        data=lambda w, r: {"level": "town", "text": "同意列为镇级后备", "given_on": "2020-02-20"},
+        other="town_y_admin",
+        readonly="auditor",
+    ),
+    Case("pipeline:targets", "get", "secretary_a", 200, forbidden=NO_REGISTRY),
+    Case(
+        "pipeline:target_edit",
+        "get",
+        "town_x_admin",
+        200,
+        args=code_a,
+        other="town_y_admin",
+        readonly="secretary_a",
+    ),
+    Case(
+        "pipeline:target_edit",
+        "post",
+        "town_x_admin",
+        302,
+        args=code_a,
+        data=lambda w, r: {"min_reserves": 3, "min_secretary_reserves": 1},
+        other="town_y_admin",
+        readonly="auditor",
+    ),
+    Case("pipeline:ranking", "get", "secretary_a", 200, forbidden=NO_REGISTRY),
+    Case(
+        "pipeline:weights",
+        "get",
+        "district_admin",
+        200,
+        forbidden=("town_x_admin", "secretary_a", "auditor"),
+    ),
+    Case(
+        "pipeline:weights",
+        "post",
+        "district_admin",
+        302,
+        data=lambda w, r: dict.fromkeys(WEIGHT_FIELDS, "1"),
+        forbidden=("town_x_admin", "secretary_a", "auditor"),
+    ),
+    # assessments
+    Case("assessments:list", "get", "secretary_a", 200, forbidden=NO_REGISTRY),
+    Case("assessments:create", "get", "town_x_admin", 200, forbidden=("auditor", "post_leader")),
+    Case(
+        "assessments:create",
+        "post",
+        "town_x_admin",
+        302,
+        data=lambda w, r: {
+            "region": w.town_x.pk,
+            "name": "2020年镇级考察",
+            "held_on": "2020-02-20",
+            "subjects": [r.person.pk],
+            "min_anonymous_raters": 5,
+        },
+        forbidden=("auditor", "post_leader"),
+    ),
+    Case(
+        "assessments:detail",
+        "get",
+        "secretary_a",
+        200,
+        args=round_pk,
+        other="secretary_c",
+    ),
+    Case(
+        "assessments:ballot",
+        "get",
+        "town_x_admin",
+        200,
+        args=round_pk,
+        other="secretary_c",
+        readonly="secretary_a",
+    ),
+    Case(
+        "assessments:ballot",
+        "post",
+        "town_x_admin",
+        302,
+        args=round_pk,
+        data=lambda w, r: {
+            "subject": r.person.pk,
+            "rater_group": "town_cadres",
+            "rater_name": "何军",
+            "grade": "excellent",
+            "score_virtue": 9,
+        },
+        other="secretary_c",
+        readonly="secretary_a",
+    ),
+    Case(
+        "assessments:close",
+        "post",
+        "town_x_admin",
+        302,
+        args=round_pk,
+        other="secretary_c",
+        readonly="secretary_a",
+    ),
+    # cultivation
+    *[
+        Case(
+            route,
+            method,
+            "secretary_a",
+            expected,
+            args=person_pk,
+            data=data,
+            other="secretary_b",
+            readonly="auditor",
+        )
+        for route, data in (
+            (
+                "cultivation:mentor_add",
+                lambda w, r: {
+                    "mentor_name": "张镇长",
+                    "role": "town_leader",
+                    "started_on": "2020-02-10",
+                },
+            ),
+            (
+                "cultivation:assignment_add",
+                lambda w, r: {
+                    "kind": "trial_post",
+                    "title": "村委会主任助理",
+                    "started_on": "2020-02-10",
+                },
+            ),
+            (
+                "cultivation:training_add",
+                lambda w, r: {
+                    "name": "后备力量培训班",
+                    "started_on": "2020-02-10",
+                    "ended_on": "2020-02-12",
+                    "hours": "24",
+                },
+            ),
+        )
+        for method, expected in (("get", 200), ("post", 302))
+    ],
+    Case(
+        "cultivation:talk_add",
+        "get",
+        "secretary_a",
+        200,
+        args=mentorship_pk,
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "cultivation:talk_add",
+        "post",
+        "secretary_a",
+        302,
+        args=mentorship_pk,
+        data=lambda w, r: {"held_on": "2020-02-15", "summary": "谈卡点值守体会"},
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "cultivation:mentor_end",
+        "post",
+        "secretary_a",
+        302,
+        args=mentorship_pk,
+        data=lambda w, r: {"ended_on": "2020-02-20"},
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "cultivation:assignment_edit",
+        "get",
+        "secretary_a",
+        200,
+        args=lambda w, r: [r.tough_post.pk],
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "cultivation:assignment_edit",
+        "post",
+        "secretary_a",
+        302,
+        args=lambda w, r: [r.tough_post.pk],
+        data=lambda w, r: {"ended_on": "2020-02-18", "outcome": "good", "place": "沱江"},
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    # party
+    Case("party:due", "get", "secretary_a", 200, forbidden=NO_REGISTRY),
+    Case("party:track", "get", "secretary_a", 200, args=person_pk, other="secretary_b"),
+    Case(
+        "party:step",
+        "get",
+        "secretary_a",
+        200,
+        args=lambda w, r: [r.person.pk, "talk"],
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "party:step",
+        "post",
+        "secretary_a",
+        302,
+        args=lambda w, r: [r.person.pk, "talk"],
+        data=lambda w, r: {"talked_on": "2020-02-15", "version": 1},
         other="secretary_b",
         readonly="auditor",
     ),

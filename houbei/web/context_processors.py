@@ -29,6 +29,7 @@ _NAVIGATION: list[tuple[str, str | Promise, str, tuple[Capability, ...], str]] =
         (Capability.DUTY_VIEW, Capability.POST_LEAD),
         "frontline",
     ),
+    ("pipeline:pool", _("Reserves"), "sprout", (Capability.PEOPLE_VIEW,), "pipeline"),
     ("people:create", _("Register"), "plus", (Capability.PEOPLE_EDIT,), "register"),
     ("teams:list", _("Teams"), "team", (Capability.TEAM_MANAGE,), "teams"),
     ("regions:index", _("Regions"), "map", (Capability.REGIONS_VIEW,), "regions"),
@@ -36,7 +37,7 @@ _NAVIGATION: list[tuple[str, str | Promise, str, tuple[Capability, ...], str]] =
     ("audit:list", _("Audit log"), "log", (Capability.AUDIT_VIEW,), "audit"),
 ]
 # A phone's bottom bar holds this many items; the rest go under "More".
-PHONE_BAR_ITEMS = 4
+PHONE_BAR_ITEMS = 5
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:

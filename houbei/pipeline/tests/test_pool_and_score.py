@@ -130,8 +130,6 @@ def test_every_score_shows_its_breakdown(
     points = {line.key: line.points for line in score.nonzero_lines()}
     assert points == {
         "shifts": Decimal("3.00"),
-        "hours": Decimal("0.00"),
-        "days": Decimal("0.00"),
         "longest_run": Decimal("1.50"),
         "deeds_town": Decimal("6.00"),
         "assignments": Decimal("3.00"),

@@ -39,3 +39,16 @@ document.addEventListener("click", async (event) => {
     button.previousElementSibling?.select();
   }
 });
+
+// "Print" buttons (the registration form).
+document.addEventListener("click", (event) => {
+  if (event.target.closest("[data-print]")) {
+    window.print();
+  }
+});
+
+// On a phone the section tabs scroll sideways: keep the current one in view.
+document.addEventListener("DOMContentLoaded", () => {
+  const current = document.querySelector(".tabs [aria-current='page']");
+  current?.scrollIntoView({ block: "nearest", inline: "center" });
+});

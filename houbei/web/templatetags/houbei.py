@@ -34,3 +34,33 @@ def commendation_label(level: str) -> str:
     from houbei.deeds.models import CommendationLevel
 
     return str(CommendationLevel(level).label) if level in CommendationLevel.values else level
+
+
+def _vocabularies() -> dict[str, Any]:
+    from houbei.assessments.models import Dimension, Grade, RaterGroup
+    from houbei.cultivation.models import AssignmentKind, MentorRole, Outcome
+    from houbei.pipeline.models import Criterion, Route
+    from houbei.pipeline.stages import DecidingLevel, ExitReason, Stage, TargetPost
+
+    return {
+        "stage": Stage,
+        "level": DecidingLevel,
+        "exit": ExitReason,
+        "post": TargetPost,
+        "route": Route,
+        "criterion": Criterion,
+        "grade": Grade,
+        "group": RaterGroup,
+        "dimension": Dimension,
+        "kind": AssignmentKind,
+        "mentor": MentorRole,
+        "outcome": Outcome,
+    }
+
+
+@register.filter
+def choice_label(value: Any, vocabulary: str) -> str:
+    """A stored code (as kept in evidence snapshots) in the interface language:
+    ``{{ item.stage|choice_label:"stage" }}``; unknown codes show as they are."""
+    choices = _vocabularies()[vocabulary]
+    return str(choices(value).label) if value in choices.values else str(value or "")
