@@ -2,14 +2,18 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from houbei.accounts.models import User
 from houbei.accounts.roles import Role
 from houbei.accounts.scoping import Scope
 from houbei.demo.loader import DEMO_PASSWORD, synthetic_people
 from houbei.lib.idnumber import parse_id_number
+from houbei.party.selectors import due_items
 from houbei.people.models import Person
 from houbei.people.selectors import PersonFilters, person_list
+from houbei.pipeline.models import StageDecision, Standing
+from houbei.pipeline.stages import Stage
 from houbei.regions.models import Region
 
 EXPECTED_USERS = {
@@ -50,7 +54,19 @@ def test_demo_loads_everything_once_and_again_changes_nothing():
     # 花红村 sees the people of 岩湾村, merged into it.
     assert Person.objects.filter(village__code="511002102221", pk__in=seen_a).exists()
 
+    # The pipeline: a district-level reserve decided through every level, Party steps due.
+    top = Standing.objects.get(stage=Stage.DISTRICT_RESERVE)
+    levels = list(
+        StageDecision.objects.filter(person=top.person)
+        .order_by("decided_on")
+        .values_list("deciding_level", flat=True)
+    )
+    assert levels == ["village", "village", "village", "town", "district"]
+    assert due_items(scope=village_a, today=timezone.localdate())
+    decisions = StageDecision.objects.count()
+
     call_command("demo", "--no-serve", stdout=io.StringIO())
+    assert StageDecision.objects.count() == decisions
     assert Person.objects.count() == people
     assert Region.objects.count() == regions
     assert User.objects.filter(username__startswith="demo-").count() == len(EXPECTED_USERS)
