@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from houbei.assessments.selectors import (
     rounds_visible,
     subjects_visible,
 )
-from houbei.lib.forms import apply_validation_error
+from houbei.lib.forms import form_status, save_form
 from houbei.lib.http import AuthenticatedHttpRequest
 from houbei.regions.codes import Level
 
@@ -68,28 +68,27 @@ def round_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         subjects=subjects,
         initial={"region": region, "subjects": list(subjects)},
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            created = services.round_create(
-                acting_user=request.user,
-                name=data["name"],
-                level=LEVEL_OF_REGION[Level(data["region"].level)],
-                region=data["region"],
-                held_on=data["held_on"],
-                subjects=list(data["subjects"]),
-                min_anonymous_raters=data["min_anonymous_raters"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The round has been set up. Enter the ballots."))
-            return redirect("assessments:ballot", pk=created.pk)
+    created = save_form(
+        request,
+        form,
+        lambda data: services.round_create(
+            acting_user=request.user,
+            name=data["name"],
+            level=LEVEL_OF_REGION[Level(data["region"].level)],
+            region=data["region"],
+            held_on=data["held_on"],
+            subjects=list(data["subjects"]),
+            min_anonymous_raters=data["min_anonymous_raters"],
+        ),
+    )
+    if created:
+        messages.success(request, _("The round has been set up. Enter the ballots."))
+        return redirect("assessments:ballot", pk=created.pk)
     return render(
         request,
         "assessments/create.html",
         {"section": SECTION, "form": form, "region": region},
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 
@@ -136,45 +135,44 @@ def ballot(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "is_anonymous": request.GET.get("anonymous") == "1",
         },
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.rating_add(
-                acting_user=request.user,
-                assessment_round=assessment_round,
-                subject=data["subject"],
-                rater_group=data["rater_group"],
-                scores=form.scores(),
-                grade=data["grade"],
-                rater_name=data["rater_name"],
-                is_anonymous=data["is_anonymous"],
-                comment=data["comment"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            count = assessment_round.ratings.filter(
-                subject=data["subject"], rater_group=data["rater_group"]
-            ).count()
-            messages.success(
-                request,
-                _("Ballot saved: %(count)s from %(group)s for %(name)s.")
-                % {
-                    "count": count,
-                    "group": RaterGroup(data["rater_group"]).label,
-                    "name": data["subject"].name,
-                },
-            )
-            anonymous = "1" if data["is_anonymous"] else "0"
-            return redirect(
-                f"{reverse('assessments:ballot', args=[assessment_round.pk])}"
-                f"?subject={data['subject'].pk}&group={data['rater_group']}&anonymous={anonymous}"
-            )
+    rating = save_form(
+        request,
+        form,
+        lambda data: services.rating_add(
+            acting_user=request.user,
+            assessment_round=assessment_round,
+            subject=data["subject"],
+            rater_group=data["rater_group"],
+            scores=form.scores(),
+            grade=data["grade"],
+            rater_name=data["rater_name"],
+            is_anonymous=data["is_anonymous"],
+            comment=data["comment"],
+        ),
+    )
+    if rating:
+        count = assessment_round.ratings.filter(
+            subject=rating.subject, rater_group=rating.rater_group
+        ).count()
+        messages.success(
+            request,
+            _("Ballot saved: %(count)s from %(group)s for %(name)s.")
+            % {
+                "count": count,
+                "group": RaterGroup(rating.rater_group).label,
+                "name": rating.subject.name,
+            },
+        )
+        anonymous = "1" if rating.is_anonymous else "0"
+        return redirect(
+            f"{reverse('assessments:ballot', args=[assessment_round.pk])}"
+            f"?subject={rating.subject_id}&group={rating.rater_group}&anonymous={anonymous}"
+        )
     return render(
         request,
         "assessments/ballot.html",
         {"section": SECTION, "round": assessment_round, "form": form},
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 

@@ -28,7 +28,7 @@ from houbei.cultivation.forms import (
     TrainingForm,
 )
 from houbei.cultivation.selectors import assignment_get_for_edit, mentorship_get_for_edit
-from houbei.lib.forms import apply_validation_error
+from houbei.lib.forms import form_status, save_form
 from houbei.lib.http import AuthenticatedHttpRequest
 from houbei.people.models import Person
 from houbei.people.selectors import person_get
@@ -43,19 +43,14 @@ def _form_page(
     save: Callable[[dict[str, Any]], object],
     done: str | Promise,
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, str(done))
-            return redirect("pipeline:person", pk=person.pk)
+    if save_form(request, form, save):
+        messages.success(request, str(done))
+        return redirect("pipeline:person", pk=person.pk)
     return render(
         request,
         "pipeline/form.html",
         {"section": "pipeline", "person": person, "form": form, "title": title},
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 

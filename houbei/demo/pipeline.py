@@ -234,24 +234,16 @@ def load_pipeline() -> None:
     round_close(acting_user=_user(town), assessment_round=first_round)
 
     # --- the town promotes, the district admits ----------------------------------------------
-    _move(
-        first,
-        Stage.TOWN_RESERVE,
-        DecidingLevel.TOWN,
-        D(2020, 9, 15),
-        "镇党委会议研究，同意列为镇级后备。",
-        user=town,
-        document_number="凌委〔2020〕35号",
-    )
-    _move(
-        second,
-        Stage.TOWN_RESERVE,
-        DecidingLevel.TOWN,
-        D(2020, 9, 15),
-        "镇党委会议研究，同意列为镇级后备。",
-        user=town,
-        document_number="凌委〔2020〕35号",
-    )
+    for person in (first, second):  # one meeting of the town Party committee
+        _move(
+            person,
+            Stage.TOWN_RESERVE,
+            DecidingLevel.TOWN,
+            D(2020, 9, 15),
+            "镇党委会议研究，同意列为镇级后备。",
+            user=town,
+            document_number="凌委〔2020〕35号",
+        )
     _move(
         first,
         Stage.DISTRICT_RESERVE,
@@ -270,27 +262,19 @@ def load_pipeline() -> None:
         user=secretary,
         exit_reason=ExitReason.MOVED_AWAY,
     )
-    opinion_record(
-        acting_user=_user(secretary),
-        person=first,
-        level="village",
-        text="该同志政治立场坚定，疫情防控和防汛一线表现突出，同意推荐。",
-        given_on=D(2020, 9, 1),
-    )
-    opinion_record(
-        acting_user=_user(town),
-        person=first,
-        level="town",
-        text="同意列为镇级后备，建议作为村党组织书记人选重点培养。",
-        given_on=D(2020, 9, 15),
-    )
-    opinion_record(
-        acting_user=_user(district),
-        person=first,
-        level="district",
-        text="同意列入区级后备库。",
-        given_on=D(2021, 3, 20),
-    )
+    for user, level, text, given_on in (
+        (
+            secretary,
+            "village",
+            "该同志政治立场坚定，疫情防控和防汛一线表现突出，同意推荐。",
+            D(2020, 9, 1),
+        ),
+        (town, "town", "同意列为镇级后备，建议作为村党组织书记人选重点培养。", D(2020, 9, 15)),
+        (district, "district", "同意列入区级后备库。", D(2021, 3, 20)),
+    ):
+        opinion_record(
+            acting_user=_user(user), person=first, level=level, text=text, given_on=given_on
+        )
 
     # A volunteer nominated this month, waiting for the village's decision.
     _nominate(

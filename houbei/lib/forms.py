@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from houbei.lib.i18n import term_label
@@ -49,3 +51,32 @@ class NativeTimeInput(forms.TimeInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%H:%M")
+
+
+class _NotSaved:
+    def __bool__(self) -> bool:
+        return False
+
+
+NOT_SAVED: Any = _NotSaved()
+
+
+def save_form(
+    request: HttpRequest, form: forms.BaseForm, save: Callable[[dict[str, Any]], Any]
+) -> Any:
+    """The common shape of a form view: on a POST of a valid form, call the service
+    (``save(cleaned_data)``) and return what it returns; a ValidationError it raises goes
+    onto the form. ``NOT_SAVED`` (falsy) when nothing was saved: a GET, an invalid form, or a
+    refused save — render the form again, with ``form_status(form)``."""
+    if request.method != "POST" or not form.is_valid():
+        return NOT_SAVED
+    try:
+        return save(form.cleaned_data)
+    except ValidationError as error:
+        apply_validation_error(form, error)
+        return NOT_SAVED
+
+
+def form_status(form: forms.BaseForm) -> int:
+    """400 for a form sent back with errors, 200 for a blank one."""
+    return 400 if form.is_bound else 200

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from houbei.accounts.roles import Capability
-from houbei.lib.forms import apply_validation_error
+from houbei.lib.forms import form_status, save_form
 from houbei.lib.http import AuthenticatedHttpRequest
 from houbei.lib.models import concrete_field
 from houbei.party.forms import step_form
@@ -136,22 +136,19 @@ def step(request: AuthenticatedHttpRequest, pk: int, step_code: str) -> HttpResp
     current = Step(step_code)
     party_track = track_of(person=person)
     form = step_form(current, party_track, request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        version = values.pop("version")
-        try:
-            party_step_record(
-                acting_user=request.user,
-                person=person,
-                step=current,
-                values=values,
-                expected_version=version,
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Recorded: %(step)s.") % {"step": current.label})
-            return redirect("party:track", pk=person.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: party_step_record(
+            acting_user=request.user,
+            person=person,
+            step=current,
+            values={name: value for name, value in data.items() if name != "version"},
+            expected_version=data["version"],
+        ),
+    ):
+        messages.success(request, _("Recorded: %(step)s.") % {"step": current.label})
+        return redirect("party:track", pk=person.pk)
     return render(
         request,
         "party/step.html",
@@ -162,5 +159,5 @@ def step(request: AuthenticatedHttpRequest, pk: int, step_code: str) -> HttpResp
             "step": current,
             "blocked": None if may_enter(party_track, current) else why_not(party_track, current),
         },
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )

@@ -185,19 +185,23 @@ class PlaceInRanking:
 def person_ranks(*, person: Person) -> list[PlaceInRanking]:
     """Where the person stands by score among the pool of their village, town and district
     (only the rank and the pool's size; nobody else's name)."""
+    widest = person.village.ancestor_at(Level.DISTRICT) or person.village
+    pool = dict(
+        Standing.objects.filter(
+            stage__in=POOL_STAGES, person__village__code__startswith=widest.prefix
+        ).values_list("person_id", "person__village__code")
+    )
+    if person.pk not in pool:
+        return []
+    scores = scores_for(pool)  # once for the district; each level ranks its own share
     places: list[PlaceInRanking] = []
     for level in (Level.VILLAGE, Level.TOWN, Level.DISTRICT):
         region = person.village.ancestor_at(level)
         if region is None:
             continue
-        ids = list(
-            Standing.objects.filter(
-                stage__in=POOL_STAGES, person__village__code__startswith=region.prefix
-            ).values_list("person_id", flat=True)
+        ranked: list[Ranked] = rank(
+            scores[pid] for pid, code in pool.items() if code.startswith(region.prefix)
         )
-        if person.pk not in ids:
-            return []
-        ranked: list[Ranked] = rank(scores_for(ids).values())
         mine = next(r for r in ranked if r.person_id == person.pk)
         places.append(PlaceInRanking(region, mine.rank, len(ranked)))
     return places

@@ -19,7 +19,7 @@ from houbei.campaigns.selectors import campaign_list
 from houbei.cultivation.selectors import assignments_of, mentorships_of, trainings_of
 from houbei.deeds.selectors import deeds_of
 from houbei.duty.selectors import overall_indicator, person_indicators
-from houbei.lib.forms import apply_validation_error
+from houbei.lib.forms import apply_validation_error, form_status, save_form
 from houbei.lib.http import AuthenticatedHttpRequest
 from houbei.party.rules import clock
 from houbei.party.selectors import is_priority, track_of
@@ -176,28 +176,24 @@ def nominate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         campaigns=campaign_list(scope=request.scope),
         deeds=deeds_of(person=subject),
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.nominate(
-                acting_user=request.user,
-                person=subject,
-                route=data["route"],
-                reasons=data["reasons"],
-                nominated_on=data["nominated_on"],
-                criteria=data["criteria"],
-                team=data["team"],
-                campaign=data["campaign"],
-                target_post=data["target_post"],
-                deeds=data.get("deeds") or [],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(
-                request, _("%(name)s is now a candidate (人选).") % {"name": subject.name}
-            )
-            return redirect("pipeline:person", pk=subject.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.nominate(
+            acting_user=request.user,
+            person=subject,
+            route=data["route"],
+            reasons=data["reasons"],
+            nominated_on=data["nominated_on"],
+            criteria=data["criteria"],
+            team=data["team"],
+            campaign=data["campaign"],
+            target_post=data["target_post"],
+            deeds=data.get("deeds") or [],
+        ),
+    ):
+        messages.success(request, _("%(name)s is now a candidate (人选).") % {"name": subject.name})
+        return redirect("pipeline:person", pk=subject.pk)
     return render(
         request,
         "pipeline/nominate.html",
@@ -207,7 +203,7 @@ def nominate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "form": form,
             "overall": overall_indicator(person=subject),
         },
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 
@@ -337,27 +333,18 @@ def opinion(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form.fields["body"].widget.attrs["placeholder"] = services.default_body(
         levels[0], subject.village
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.opinion_record(
-                acting_user=request.user,
-                person=subject,
-                level=data["level"],
-                text=data["text"],
-                given_on=data["given_on"],
-                body=data["body"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The opinion has been recorded."))
-            return redirect("pipeline:person", pk=subject.pk)
+    if save_form(
+        request,
+        form,
+        lambda data: services.opinion_record(acting_user=request.user, person=subject, **data),
+    ):
+        messages.success(request, _("The opinion has been recorded."))
+        return redirect("pipeline:person", pk=subject.pk)
     return render(
         request,
         "pipeline/form.html",
         {"section": SECTION, "person": subject, "form": form, "title": _("Record an opinion")},
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 
@@ -404,19 +391,13 @@ def target_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             "min_secretary_reserves": row.min_secretary_reserves,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.pool_target_set(
-                acting_user=request.user,
-                village=village,
-                min_reserves=form.cleaned_data["min_reserves"],
-                min_secretary_reserves=form.cleaned_data["min_secretary_reserves"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("pipeline:targets")
+    if save_form(
+        request,
+        form,
+        lambda data: services.pool_target_set(acting_user=request.user, village=village, **data),
+    ):
+        messages.success(request, _("Saved."))
+        return redirect("pipeline:targets")
     return render(
         request,
         "pipeline/form.html",
@@ -428,7 +409,7 @@ def target_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             "title": _("Pool target of %(village)s") % {"village": village.name},
             "back": "pipeline:targets",
         },
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )
 
 
@@ -477,18 +458,13 @@ def weights(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.POST or None,
         initial={name: getattr(current, name) for name in services.WEIGHT_FIELDS},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.weights_set(
-                acting_user=request.user,
-                values=form.cleaned_data,
-                region=district,
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("The new weights apply to every score from now on."))
-            return redirect("pipeline:ranking")
+    if save_form(
+        request,
+        form,
+        lambda data: services.weights_set(acting_user=request.user, values=data, region=district),
+    ):
+        messages.success(request, _("The new weights apply to every score from now on."))
+        return redirect("pipeline:ranking")
     return render(
         request,
         "pipeline/form.html",
@@ -502,5 +478,5 @@ def weights(request: AuthenticatedHttpRequest) -> HttpResponse:
             ),
             "back": "pipeline:ranking",
         },
-        status=400 if form.is_bound else 200,
+        status=form_status(form),
     )

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from houbei.accounts.roles import Capability
@@ -11,7 +12,10 @@ from houbei.accounts.selectors import grants_of
 from houbei.campaigns.selectors import posts_led_by
 from houbei.duty.selectors import review_queue
 from houbei.lib.http import AuthenticatedHttpRequest
+from houbei.party.rules import Urgency
+from houbei.party.selectors import due_items
 from houbei.people.selectors import people_summary
+from houbei.pipeline.selectors import pool_status
 
 
 @login_required
@@ -20,6 +24,11 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     scope = request.scope
     summary = people_summary(scope=scope) if scope.can(Capability.PEOPLE_VIEW) else None
     grants = grants_of(user=request.user)
+    party_due = (
+        due_items(scope=scope, today=timezone.localdate())
+        if scope.can(Capability.PARTY_TRACK)
+        else []
+    )
     return render(
         request,
         "web/home.html",
@@ -31,6 +40,11 @@ def home(request: AuthenticatedHttpRequest) -> HttpResponse:
             "pending_reviews": review_queue(scope=scope).count()
             if scope.can(Capability.DUTY_VERIFY) or scope.can(Capability.POST_LEAD)
             else None,
+            "party_due": len(party_due),
+            "party_overdue": sum(1 for item in party_due if item.urgency == Urgency.OVERDUE),
+            "villages_below_target": sum(1 for row in pool_status(scope=scope) if row.below_target)
+            if scope.can(Capability.POOL_TARGETS)
+            else 0,
             "can_register": scope.can(Capability.PEOPLE_EDIT),
             "can_view_people": scope.can(Capability.PEOPLE_VIEW),
         },

@@ -13,6 +13,8 @@ from houbei.assessments.models import Grade, RaterGroup
 from houbei.assessments.services import rating_add, round_create
 from houbei.conftest import Frontline, World, merge_village
 from houbei.deeds.services import deed_create
+from houbei.party.rules import Step
+from houbei.party.services import party_step_record
 from houbei.people.models import Person
 from houbei.pipeline.models import Stage, StageDecision, Standing
 from houbei.pipeline.services import decide, nominate, opinion_record
@@ -266,3 +268,18 @@ def test_towns_see_their_villages_below_target(world: World, reserve: Person) ->
     assert "新祠堂村" in page and "花红村" in page  # A has one reserve of two, B none
     assert "2 个村中有 2 个未达到储备目标" in page
     assert "鹿子村" not in page
+
+
+def test_home_points_to_what_is_due(world: World, frozen_now: object) -> None:
+    applicant = make_person(world.village_a, "王芳", id_number=next_id_number(D(1995, 1, 1)))
+    party_step_record(
+        acting_user=None, person=applicant, step=Step.APPLY, values={"applied_on": D(2020, 1, 10)}
+    )
+    page = client_for(world, "secretary_a").get(reverse("web:home")).content.decode()
+    assert "本月有 1 项发展党员环节到期，其中 1 项已逾期" in page
+    assert (
+        "发展党员环节"
+        not in client_for(world, "secretary_b").get(reverse("web:home")).content.decode()
+    )
+    town = client_for(world, "town_x_admin").get(reverse("web:home")).content.decode()
+    assert "个村未达到后备力量储备目标" in town
