@@ -53,6 +53,11 @@ class Capability(StrEnum):
     DECIDE_TOWN = "decide_town"  # the town Party committee's
     DECIDE_DISTRICT = "decide_district"  # the district organization department's
     POOL_TARGETS = "pool_targets"
+    # Joint qualification review, seats and appointments.
+    REVIEW_MANAGE = "review_manage"  # departments, negative list, batches, publication
+    REVIEW_VERDICT = "review_verdict"  # a department's verdicts (its clerks only)
+    SEATS_MANAGE = "seats_manage"  # seats, incumbents, vacancies
+    APPOINT = "appoint"  # record who fills a vacancy
 
 
 # Capabilities every registry-keeping role has in the reserve pipeline of its own regions.
@@ -88,6 +93,9 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.CAMPAIGN_MANAGE,
             Capability.DECIDE_DISTRICT,
             Capability.POOL_TARGETS,
+            Capability.REVIEW_MANAGE,
+            Capability.SEATS_MANAGE,
+            Capability.APPOINT,
         }
     )
     | _FRONTLINE_KEEPER
@@ -103,6 +111,7 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
             Capability.CAMPAIGN_MANAGE,
             Capability.DECIDE_TOWN,
             Capability.POOL_TARGETS,
+            Capability.SEATS_MANAGE,
         }
     )
     | _FRONTLINE_KEEPER
@@ -122,8 +131,9 @@ ROLE_CAPABILITIES: dict[Role, frozenset[Capability]] = {
     # Post leaders reach people only through the posts they lead: the rosters and duty
     # records of those posts, check-in and check-out there; nothing else.
     Role.POST_LEADER: frozenset({Capability.POST_LEAD}),
-    # Clerks see only the review items of their department (joint review).
-    Role.REVIEW_CLERK: frozenset(),
+    # Clerks see only the review items of their department (review.Department.clerks), in
+    # the district of their grant; nothing of the registry beyond those items.
+    Role.REVIEW_CLERK: frozenset({Capability.REVIEW_VERDICT}),
     # Read-only, including the audit log; identifiers stay masked.
     Role.AUDITOR: frozenset(
         {

@@ -69,6 +69,20 @@ class EventType(models.IntegerChoices):
     TRAINING_RECORDED = 326, _("Training recorded")
     PARTY_STEP_RECORDED = 331, _("Party-development step recorded")
     PARTY_STEP_CORRECTED = 332, _("Party-development step corrected")
+    # 4xx joint qualification review
+    REVIEW_CONFIGURED = 401, _("Joint-review setting changed")
+    REVIEW_BATCH_OPENED = 402, _("Joint-review batch opened")
+    REVIEW_VERDICT_RECORDED = 403, _("Department verdict recorded")
+    REVIEW_PUBLISHED = 404, _("Joint-review results published")
+    OBJECTION_RECORDED = 405, _("Objection recorded")
+    OBJECTION_RESOLVED = 406, _("Objection resolved")
+    # 5xx seats, vacancies and appointments
+    SEATS_SET_UP = 501, _("Seats set up")
+    INCUMBENT_RECORDED = 502, _("Incumbent recorded")
+    VACANCY_OPENED = 503, _("Vacancy opened")
+    APPOINTED = 504, _("Appointed to a seat")
+    RELATIONSHIP_ADDED = 511, _("Relationship recorded")
+    RELATIONSHIP_REMOVED = 512, _("Relationship removed")
     # 8xx regions
     REGION_CREATED = 801, _("Region created")
     REGION_UPDATED = 802, _("Region updated")

@@ -14,5 +14,7 @@ urlpatterns = [
     path("assessments/", include("houbei.assessments.urls")),
     path("cultivation/", include("houbei.cultivation.urls")),
     path("party/", include("houbei.party.urls")),
+    path("review/", include("houbei.review.urls")),
+    path("seats/", include("houbei.seats.urls")),
     path("join/", include("houbei.teams.public_urls")),
 ]

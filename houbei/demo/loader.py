@@ -20,6 +20,7 @@ from houbei.accounts.roles import Role
 from houbei.accounts.services import user_create
 from houbei.demo.frontline import load_frontline
 from houbei.demo.pipeline import load_pipeline
+from houbei.demo.review_and_seats import load_review_and_seats
 from houbei.lib import crypto
 from houbei.lib.idnumber import make_id_number
 from houbei.people.choices import Education, PoliticalStatus
@@ -246,4 +247,5 @@ def load_demo() -> tuple[list[DemoAccount], int]:
     merge_yanwan()
     load_frontline()
     load_pipeline()
+    load_review_and_seats()
     return accounts, added

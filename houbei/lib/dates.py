@@ -57,3 +57,16 @@ def age_on(birth: dt.date, day: dt.date) -> int:
     """Full years of age (周岁) on ``day``."""
     years = day.year - birth.year
     return years if day >= birthday_in(birth, day.year) else years - 1
+
+
+def workday_span_end(start: dt.date, workdays: int) -> dt.date:
+    """The last day of a window of ``workdays`` working days (Monday–Friday) that begins on
+    ``start``; a start on a weekend begins on the Monday after. Public holidays are not
+    known here: the person publishing may move the end date."""
+    day, counted = start, 0
+    while True:
+        if day.weekday() < 5:
+            counted += 1
+            if counted >= workdays:
+                return day
+        day += dt.timedelta(days=1)

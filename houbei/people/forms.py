@@ -10,7 +10,7 @@ from houbei.lib.forms import NativeDateInput
 from houbei.lib.i18n import in_interface_script as zh
 from houbei.lib.i18n import term_label as category_label
 from houbei.people.choices import Education, Ethnicity, PoliticalStatus, Sex
-from houbei.people.models import BackgroundCategory, Person, RevealReason
+from houbei.people.models import BackgroundCategory, Kinship, Person, RevealReason
 from houbei.people.selectors import PARTY_MEMBERS, active_categories, villages_for_registration
 from houbei.people.services import PersonInput
 from houbei.regions.models import Region
@@ -94,6 +94,9 @@ class PersonForm(forms.Form):
         help_text=_("Only to double-check against the ID number."),
     )
     address = forms.CharField(label=_("Current address"), max_length=120, required=False)
+    lives_in_village = forms.BooleanField(
+        label=_("Lives in the village"), required=False, initial=True
+    )
     work_unit = forms.CharField(label=_("Workplace and position"), max_length=120, required=False)
     skills = forms.CharField(label=_("Skills"), max_length=200, required=False)
     notes = forms.CharField(
@@ -201,6 +204,7 @@ class PersonForm(forms.Form):
             address=data["address"],
             work_unit=data["work_unit"],
             skills=data["skills"],
+            lives_in_village=bool(data.get("lives_in_village")),
             notes=data["notes"],
             photo=data.get("photo") or None,
             remove_photo=bool(data.get("remove_photo")),
@@ -219,6 +223,7 @@ def person_initial(person: Person) -> dict[str, Any]:
         "address": person.address,
         "work_unit": person.work_unit,
         "skills": person.skills,
+        "lives_in_village": person.lives_in_village,
         "notes": person.notes,
         "version": person.version,
     }
@@ -259,3 +264,19 @@ class RevealForm(forms.Form):
         label=_("Why do you need the full number?"), choices=RevealReason.choices
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+
+class RelativeField(forms.ModelChoiceField[Person]):
+    def label_from_instance(self, obj: Person) -> str:
+        return f"{obj.name} · {obj.birth_date:%Y.%m} · {zh(obj.village.name)}"
+
+
+class RelationshipForm(forms.Form):
+    relative = RelativeField(
+        label=_("Relative"), queryset=Person.objects.none(), empty_label=_("Choose…")
+    )
+    kind = forms.ChoiceField(label=_("is this person's"), choices=Kinship.choices)
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["relative"].queryset = people  # type: ignore[attr-defined]

@@ -4,7 +4,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -84,6 +84,8 @@ class Person(TimeStampedModel):
         related_name="group_people",
     )
     address = models.CharField(_("current address"), max_length=120, blank=True)
+    # 是否在村居住: the registration form asks it; recommendations for a seat prefer it.
+    lives_in_village = models.BooleanField(_("lives in the village"), default=True)
     work_unit = models.CharField(_("workplace and position"), max_length=120, blank=True)
     skills = models.CharField(_("skills"), max_length=200, blank=True)
     notes = models.TextField(_("notes"), blank=True)
@@ -147,3 +149,59 @@ class PersonalDataReveal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.person} ({self.field})"
+
+
+class Kinship(models.TextChoices):
+    """家庭主要成员及社会关系, as the close-relative avoidance rule (近亲属回避) needs them."""
+
+    SPOUSE = "spouse", _("Spouse")
+    PARENT = "parent", _("Parent")
+    CHILD = "child", _("Child")
+    SIBLING = "sibling", _("Brother or sister")
+    GRANDPARENT = "grandparent", _("Grandparent")
+    GRANDCHILD = "grandchild", _("Grandchild")
+    UNCLE_AUNT = "uncle_aunt", _("Uncle or aunt")
+    NEPHEW_NIECE = "nephew_niece", _("Nephew or niece")
+    COUSIN = "cousin", _("Cousin")
+    IN_LAW = "in_law", _("Close in-law")
+
+
+# Read from the relative's side: if A is B's parent, B is A's child.
+KINSHIP_CONVERSE: dict[str, str] = {
+    Kinship.SPOUSE: Kinship.SPOUSE,
+    Kinship.PARENT: Kinship.CHILD,
+    Kinship.CHILD: Kinship.PARENT,
+    Kinship.SIBLING: Kinship.SIBLING,
+    Kinship.GRANDPARENT: Kinship.GRANDCHILD,
+    Kinship.GRANDCHILD: Kinship.GRANDPARENT,
+    Kinship.UNCLE_AUNT: Kinship.NEPHEW_NIECE,
+    Kinship.NEPHEW_NIECE: Kinship.UNCLE_AUNT,
+    Kinship.COUSIN: Kinship.COUSIN,
+    Kinship.IN_LAW: Kinship.IN_LAW,
+}
+
+
+class Relationship(models.Model):
+    """``relative`` is ``person``'s <kind> (王芳 is 钟利洪's spouse). Stored once per pair;
+    read in both directions through KINSHIP_CONVERSE."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="relationships")
+    relative = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("relationship"), max_length=16, choices=Kinship.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("relationship")
+        verbose_name_plural = _("relationships")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(person=F("relative")), name="people_relationship_not_self"
+            ),
+            models.UniqueConstraint(fields=["person", "relative"], name="people_relationship_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.relative} ({self.get_kind_display()})"

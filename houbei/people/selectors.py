@@ -13,7 +13,7 @@ from houbei.lib.idnumber import IdNumberError, parse_id_number
 from houbei.lib.names import KEY_SEPARATOR, normalize_name_query
 from houbei.lib.phone import PhoneError, normalize_phone
 from houbei.people.choices import PoliticalStatus
-from houbei.people.models import BackgroundCategory, Person
+from houbei.people.models import KINSHIP_CONVERSE, BackgroundCategory, Person, Relationship
 from houbei.people.services import ID_PURPOSE, PHONE_PURPOSE
 from houbei.regions.codes import Level
 from houbei.regions.models import Region
@@ -171,4 +171,42 @@ def regions_for_people_filter(*, scope: Scope) -> QuerySet[Region]:
         scope.filter(Region.objects.all(), Capability.PEOPLE_VIEW, code_field="code")
         .filter(level__in=[Level.TOWN, Level.VILLAGE])
         .order_by("code")
+    )
+
+
+def relationships_of(*, person: Person) -> list[tuple[Relationship, Person, str]]:
+    """Each recorded relationship of ``person``: the row, the relative, and what the
+    relative is to ``person`` (a Kinship value)."""
+    rows = Relationship.objects.filter(Q(person=person) | Q(relative=person)).select_related(
+        "person__village", "relative__village"
+    )
+    return [
+        (row, row.relative, row.kind)
+        if row.person_id == person.pk
+        else (row, row.person, KINSHIP_CONVERSE[row.kind])
+        for row in rows
+    ]
+
+
+def relationship_get_for_edit(*, scope: Scope, pk: int) -> Relationship:
+    return scope.get_writable(
+        Relationship.objects.select_related("person__village", "relative"),
+        read=Capability.PEOPLE_VIEW,
+        write=Capability.PEOPLE_EDIT,
+        code_field="person__village__code",
+        pk=pk,
+    )
+
+
+def possible_relatives(*, scope: Scope, person: Person) -> QuerySet[Person]:
+    """People of the same village (and villages merged into it) — where close-relative
+    avoidance applies — other than ``person``."""
+    village = person.village.merged_into or person.village
+    return scope.filter(
+        Person.objects.filter(Q(village=village) | Q(village__merged_into=village))
+        .exclude(pk=person.pk)
+        .select_related("village")
+        .order_by("name_sort"),
+        Capability.PEOPLE_VIEW,
+        code_field="village__code",
     )

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from houbei.accounts.roles import Capability
@@ -27,8 +28,10 @@ from houbei.lib.phone import PhoneError, mask_phone, normalize_phone
 from houbei.people.choices import Education, Ethnicity, PoliticalStatus, Sex
 from houbei.people.models import (
     BackgroundCategory,
+    Kinship,
     Person,
     PersonalDataReveal,
+    Relationship,
     RevealedField,
     RevealReason,
 )
@@ -66,6 +69,7 @@ class PersonInput:
     address: str = ""
     work_unit: str = ""
     skills: str = ""
+    lives_in_village: bool = True
     notes: str = ""
     photo: UploadedFile | None = None
     remove_photo: bool = False
@@ -203,6 +207,7 @@ def person_snapshot(
         "address": person.address,
         "work_unit": person.work_unit,
         "skills": person.skills,
+        "lives_in_village": person.lives_in_village,
         "notes": person.notes,
         "photo": bool(person.photo),
     }
@@ -234,6 +239,7 @@ def _apply_fields(person: Person, data: PersonInput, checked: _Checked) -> None:
     person.address = data.address.strip()
     person.work_unit = data.work_unit.strip()
     person.skills = data.skills.strip()
+    person.lives_in_village = data.lives_in_village
     person.notes = data.notes.strip()
 
 
@@ -361,14 +367,21 @@ def person_reveal(
     field_name: RevealedField,
     reason: RevealReason,
     note: str = "",
+    access_checked_by_caller: bool = False,
 ) -> str:
-    """Return an ID or phone number in full, after recording who asked and why."""
+    """Return an ID or phone number in full, after recording who asked and why.
+
+    ``access_checked_by_caller``: a service that grants access on other grounds has checked
+    it (a joint-review clerk, for a person in their own department's queue); the reveal is
+    recorded all the same."""
     capability = (
         Capability.ID_NUMBER_REVEAL
         if field_name == RevealedField.ID_NUMBER
         else Capability.PHONE_REVEAL
     )
-    if not Scope.for_user(acting_user).covers(person.village, capability):
+    if not access_checked_by_caller and not Scope.for_user(acting_user).covers(
+        person.village, capability
+    ):
         raise PermissionDenied
     note = note.strip()
     if reason == RevealReason.OTHER and not note:
@@ -417,3 +430,53 @@ def person_set_political_status(*, acting_user: User | None, person: Person, sta
         old=old,
         new={"political_status": status},
     )
+
+
+@transaction.atomic
+def relationship_add(
+    *, acting_user: User | None, person: Person, relative: Person, kind: str
+) -> Relationship:
+    """Record that ``relative`` is ``person``'s <kind> (for close-relative avoidance)."""
+    scope = _actor_scope(acting_user)
+    _require_village_in_scope(scope, person.village)
+    if scope is not None and not scope.covers(relative.village, Capability.PEOPLE_VIEW):
+        raise PermissionDenied
+    errors: dict[str, list[str]] = {}
+    if kind not in Kinship.values:
+        errors["kind"] = [_("Choose the relationship from the list.")]
+    if relative.pk == person.pk:
+        errors["relative"] = [_("A person is not their own relative.")]
+    elif Relationship.objects.filter(
+        Q(person=person, relative=relative) | Q(person=relative, relative=person)
+    ).exists():
+        errors["relative"] = [
+            _("The relationship of %(a)s and %(b)s is recorded already.")
+            % {"a": person.name, "b": relative.name}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    relationship = Relationship.objects.create(
+        person=person, relative=relative, kind=kind, created_by=acting_user
+    )
+    audit_record(
+        acting_user=acting_user,
+        event_type=EventType.RELATIONSHIP_ADDED,
+        target=person,
+        region=person.village,
+        new={"relative": relative.name, "kind": kind},
+    )
+    return relationship
+
+
+@transaction.atomic
+def relationship_remove(*, acting_user: User | None, relationship: Relationship) -> None:
+    person = relationship.person
+    _require_village_in_scope(_actor_scope(acting_user), person.village)
+    audit_record(
+        acting_user=acting_user,
+        event_type=EventType.RELATIONSHIP_REMOVED,
+        target=person,
+        region=person.village,
+        old={"relative": relationship.relative.name, "kind": relationship.kind},
+    )
+    relationship.delete()

@@ -14,4 +14,6 @@ urlpatterns = [
     path("<int:pk>/edit/", views.person_edit, name="edit"),
     path("<int:pk>/reveal/<str:field>/", views.person_reveal, name="reveal"),
     path("<int:pk>/photo/", views.person_photo, name="photo"),
+    path("<int:pk>/relatives/", views.relatives, name="relatives"),
+    path("relatives/<int:pk>/remove/", views.relative_remove, name="relative_remove"),
 ]

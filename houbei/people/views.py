@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,10 +14,16 @@ from houbei.accounts.roles import Capability
 from houbei.audit.presenters import describe_changes, describe_events
 from houbei.audit.selectors import audit_for_record
 from houbei.duty.selectors import overall_indicator
-from houbei.lib.forms import apply_validation_error
+from houbei.lib.forms import apply_validation_error, form_status, save_form
 from houbei.lib.http import AuthenticatedHttpRequest
 from houbei.people import services
-from houbei.people.forms import PersonFilterForm, PersonForm, RevealForm, person_initial
+from houbei.people.forms import (
+    PersonFilterForm,
+    PersonForm,
+    RelationshipForm,
+    RevealForm,
+    person_initial,
+)
 from houbei.people.models import RevealedField, RevealReason
 from houbei.people.selectors import (
     PersonFilters,
@@ -25,7 +31,10 @@ from houbei.people.selectors import (
     person_get,
     person_get_for_edit,
     person_list,
+    possible_relatives,
     regions_for_people_filter,
+    relationship_get_for_edit,
+    relationships_of,
     villages_for_registration,
 )
 from houbei.pipeline.selectors import standing_of
@@ -207,3 +216,46 @@ def group_options(request: AuthenticatedHttpRequest) -> HttpResponse:
         if village is not None:
             groups = list(groups_of_village(village=village))
     return render(request, "people/_group_options.html", {"groups": groups})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def relatives(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """家庭主要成员及社会关系 in the village: what close-relative avoidance checks."""
+    person = person_get(scope=request.scope, pk=pk)
+    can_edit = request.scope.covers(person.village, Capability.PEOPLE_EDIT)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    form = RelationshipForm(
+        request.POST or None, people=possible_relatives(scope=request.scope, person=person)
+    )
+    if save_form(
+        request,
+        form,
+        lambda data: services.relationship_add(
+            acting_user=request.user, person=person, relative=data["relative"], kind=data["kind"]
+        ),
+    ):
+        messages.success(request, _("Recorded."))
+        return redirect("people:relatives", pk=person.pk)
+    return render(
+        request,
+        "people/relatives.html",
+        {
+            "section": "people",
+            "person": person,
+            "relationships": relationships_of(person=person),
+            "form": form if can_edit else None,
+        },
+        status=form_status(form),
+    )
+
+
+@login_required
+@require_POST
+def relative_remove(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    relationship = relationship_get_for_edit(scope=request.scope, pk=pk)
+    person_pk = relationship.person_id
+    services.relationship_remove(acting_user=request.user, relationship=relationship)
+    messages.success(request, _("Removed."))
+    return redirect("people:relatives", pk=person_pk)

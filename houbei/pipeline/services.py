@@ -373,6 +373,34 @@ def decide(
     )
 
 
+def stage_follows_appointment(
+    *,
+    acting_user: User | None,
+    person: Person,
+    decided_on: dt.date,
+    body: str,
+    reason: str,
+    document_number: str = "",
+) -> StageDecision | None:
+    """The only way into "appointed": a reserve appointed to a seat (seats/services.py,
+    inside the appointment's transaction, which checked the right to appoint). People who
+    were never in the pool, or have left it, have no stage to change."""
+    standing = Standing.objects.select_for_update().filter(person=person).first()
+    if standing is None or standing.stage in (Stage.EXITED, Stage.APPOINTED):
+        return None
+    return _record_decision(
+        acting_user=acting_user,
+        person=person,
+        standing=standing,
+        to_stage=Stage.APPOINTED,
+        level=DecidingLevel.DISTRICT,
+        body=body,
+        decided_on=max(decided_on, standing.since),
+        reason=reason,
+        document_number=document_number,
+    )
+
+
 # --- opinions ---------------------------------------------------------------------------------
 
 

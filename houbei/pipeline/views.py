@@ -51,6 +51,8 @@ from houbei.pipeline.selectors import (
     villages_in_scope,
 )
 from houbei.pipeline.stages import POOL_STAGES, DecidingLevel, Stage
+from houbei.review.selectors import latest_reviews
+from houbei.seats.selectors import seats_held
 from houbei.teams.selectors import teams_of
 
 SECTION = "pipeline"
@@ -124,6 +126,8 @@ def _person_context(request: AuthenticatedHttpRequest, person: Person) -> dict[s
         "score_lines": [(line_label(line.key), line) for line in score.nonzero_lines()],
         "ranks": person_ranks(person=person) if standing and standing.stage in POOL_STAGES else [],
         "opinions": latest_opinions(person=person),
+        "joint_review": latest_reviews([person.pk], today).get(person.pk),
+        "seats_held": seats_held(person=person),
         "overall": overall_indicator(person=person),
         "today": today,
         "can_nominate": scope.covers(person.village, Capability.NOMINATE)

@@ -39,9 +39,22 @@ from houbei.duty.services.records import DutyInput, duty_check_in, duty_record_c
 from houbei.duty.services.roster import roster_assign
 from houbei.party.rules import Step
 from houbei.party.services import party_step_record
-from houbei.people.models import Person
+from houbei.people.models import Person, Relationship
+from houbei.people.services import relationship_add
 from houbei.pipeline.models import StageDecision
 from houbei.pipeline.services import WEIGHT_FIELDS, decide, nominate
+from houbei.review.models import (
+    Department,
+    DepartmentVerdict,
+    NegativeListItem,
+    Objection,
+    ReviewBatch,
+    ReviewSubject,
+    Verdict,
+)
+from houbei.review.services import batch_open, batch_publish, objection_record, verdict_record
+from houbei.seats.models import Seat, Vacancy
+from houbei.seats.services import seats_set_up, vacancy_open
 from houbei.teams.models import SignupLink, Team, TeamKind, TeamMembership, VolunteerApplication
 from houbei.teams.services import (
     ApplicationInput,
@@ -81,6 +94,14 @@ class Records:
     mentorship: Mentorship
     tough_post: Assignment
     nominee: Person  # ``other`` (checked in this morning), not yet nominated
+    # The joint review (公安分局 only; world.clerk is its clerk) and 花红村's seats.
+    passed: ReviewSubject  # ``person``: passed (notice 2020-02-10 – 02-14)
+    objection: Objection  # on ``nominee``, in a notice running until 2020-02-24
+    open_verdict: DepartmentVerdict  # ``nominee`` in a batch still open
+    director: Seat  # vacant (a new seat): ``vacancy``
+    vacancy: Vacancy
+    member: Seat  # nobody recorded
+    relationship: Relationship  # ``nominee`` is ``person``'s cousin
 
 
 @pytest.fixture
@@ -185,6 +206,60 @@ def records(world: World, frontline: Frontline, frozen_now) -> Records:
     party_step_record(
         acting_user=None, person=person, step=Step.APPLY, values={"applied_on": dt.date(2020, 2, 1)}
     )
+    police = Department.objects.get(code="police")
+    police.clerks.add(world.clerk)
+
+    def batch(name: str, opened: dt.date, subject: Person) -> ReviewBatch:
+        return batch_open(
+            acting_user=None,
+            region=world.district,
+            name=name,
+            opened_on=opened,
+            deadline=opened + dt.timedelta(days=3),
+            departments=[police],
+            people=[subject],
+        )
+
+    done = batch("第一批", dt.date(2020, 2, 1), person)
+    notice = batch("第二批", dt.date(2020, 2, 12), other)
+    still_open = batch("第三批", dt.date(2020, 2, 19), other)
+    for finished in (done, notice):
+        verdict_record(
+            acting_user=None,
+            verdict=DepartmentVerdict.objects.get(subject__batch=finished),
+            result=Verdict.PASS,
+        )
+    batch_publish(
+        acting_user=None, batch=done, starts_on=dt.date(2020, 2, 10), ends_on=dt.date(2020, 2, 14)
+    )
+    batch_publish(
+        acting_user=None, batch=notice, starts_on=dt.date(2020, 2, 18), ends_on=dt.date(2020, 2, 24)
+    )
+    objection = objection_record(
+        acting_user=None,
+        subject=notice.subjects.get(),
+        received_on=dt.date(2020, 2, 19),
+        summary="群众反映其长期在外",
+    )
+    seats = {
+        seat.role: seat
+        for seat in seats_set_up(
+            acting_user=None,
+            village=world.village_a,
+            party_deputies=0,
+            party_members=2,
+            committee_deputies=0,
+            committee_members=2,
+        )
+        if seat.ordinal == 1
+    }
+    vacancy = vacancy_open(
+        acting_user=None,
+        seat=seats["director"],
+        reason="new_seat",
+        opened_on=dt.date(2020, 2, 15),
+    )
+    relationship = relationship_add(acting_user=None, person=person, relative=other, kind="cousin")
     return Records(
         person=person,
         account=account,
@@ -205,6 +280,13 @@ def records(world: World, frontline: Frontline, frozen_now) -> Records:
         mentorship=mentorship,
         tough_post=tough_post,
         nominee=other,
+        passed=done.subjects.get(),
+        objection=objection,
+        open_verdict=DepartmentVerdict.objects.get(subject__batch=still_open),
+        director=seats["director"],
+        vacancy=vacancy,
+        member=seats["committee_member"],
+        relationship=relationship,
     )
 
 
@@ -294,6 +376,8 @@ def mentorship_pk(w: World, r: Records) -> list[Any]:
 
 # Signed in, but no registry: the pipeline's lists answer 403.
 NO_REGISTRY = ("post_leader", "clerk", "sysadmin", "outsider")
+# The district's joint-review management: towns, villages and auditors get 403.
+DISTRICT_ONLY = ("town_x_admin", "secretary_a", "auditor")
 
 
 CASES = [
@@ -1258,6 +1342,292 @@ CASES = [
         302,
         args=lambda w, r: [r.person.pk, "talk"],
         data=lambda w, r: {"talked_on": "2020-02-15", "version": 1},
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    # joint review: managed by the district, read by its auditor, a clerk's queue
+    Case("review:batches", "get", "district_admin", 200, forbidden=NO_REGISTRY),
+    Case("review:batch_create", "get", "district_admin", 200, forbidden=DISTRICT_ONLY),
+    Case(
+        "review:batch_create",
+        "post",
+        "district_admin",
+        302,
+        data=lambda w, r: {
+            "name": "第四批",
+            "opened_on": "2020-02-20",
+            "deadline": "2020-02-28",
+            "departments": [Department.objects.get(code="police").pk],
+            "people": [r.person.pk],
+        },
+        forbidden=DISTRICT_ONLY,
+    ),
+    Case(
+        "review:batch",
+        "get",
+        "auditor",
+        200,
+        args=lambda w, r: [r.passed.batch_id],
+        other="auditor_other",
+    ),
+    Case(
+        "review:publish",
+        "post",
+        "district_admin",
+        302,
+        args=lambda w, r: [r.open_verdict.subject.batch_id],
+        data=lambda w, r: {"starts_on": "2020-02-21", "ends_on": "2020-02-27"},
+        other="auditor_other",
+        readonly="auditor",
+    ),
+    Case(
+        "review:objection_add",
+        "get",
+        "district_admin",
+        200,
+        args=lambda w, r: [r.objection.subject_id],
+        other="auditor_other",
+        readonly="auditor",
+    ),
+    Case(
+        "review:objection_add",
+        "post",
+        "district_admin",
+        302,
+        args=lambda w, r: [r.objection.subject_id],
+        data=lambda w, r: {"received_on": "2020-02-20", "summary": "另有反映"},
+        other="auditor_other",
+        readonly="auditor",
+    ),
+    Case(
+        "review:objection_resolve",
+        "get",
+        "district_admin",
+        200,
+        args=lambda w, r: [r.objection.pk],
+        other="auditor_other",
+        readonly="auditor",
+    ),
+    Case(
+        "review:objection_resolve",
+        "post",
+        "district_admin",
+        302,
+        args=lambda w, r: [r.objection.pk],
+        data=lambda w, r: {
+            "resolution": "dismissed",
+            "resolved_on": "2020-02-20",
+            "notes": "经核实无此情况",
+        },
+        other="auditor_other",
+        readonly="auditor",
+    ),
+    Case(
+        "review:queue", "get", "clerk", 200, forbidden=("district_admin", "secretary_a", "auditor")
+    ),
+    Case(
+        "review:verdict",
+        "get",
+        "clerk",
+        200,
+        args=lambda w, r: [r.open_verdict.pk],
+        forbidden=("district_admin", "auditor"),
+    ),
+    Case(
+        "review:verdict",
+        "post",
+        "clerk",
+        302,
+        args=lambda w, r: [r.open_verdict.pk],
+        data=lambda w, r: {"verdict": "pass"},
+        forbidden=("district_admin", "auditor"),
+    ),
+    Case(
+        "review:verdict_reveal",
+        "post",
+        "clerk",
+        200,
+        args=lambda w, r: [r.open_verdict.pk],
+        forbidden=("district_admin", "secretary_a"),
+    ),
+    Case("review:settings", "get", "district_admin", 200, forbidden=DISTRICT_ONLY),
+    Case("review:department_add", "get", "district_admin", 200, forbidden=DISTRICT_ONLY),
+    Case(
+        "review:department_add",
+        "post",
+        "district_admin",
+        302,
+        data=lambda w, r: {"code": "social_work", "name": "区委社会工作部", "is_active": "on"},
+        forbidden=DISTRICT_ONLY,
+    ),
+    Case(
+        "review:department_edit",
+        "get",
+        "district_admin",
+        200,
+        args=lambda w, r: [Department.objects.get(code="police").pk],
+        forbidden=DISTRICT_ONLY,
+    ),
+    Case(
+        "review:department_edit",
+        "post",
+        "district_admin",
+        302,
+        args=lambda w, r: [Department.objects.get(code="police").pk],
+        data=lambda w, r: {
+            "code": "police",
+            "name": "公安分局",
+            "is_active": "on",
+            "clerks": [w.clerk.pk],
+        },
+        forbidden=DISTRICT_ONLY,
+    ),
+    Case("review:item_add", "get", "district_admin", 200, forbidden=DISTRICT_ONLY),
+    Case(
+        "review:item_add",
+        "post",
+        "district_admin",
+        302,
+        data=lambda w, r: {
+            "code": "U08",
+            "category": "unsuitable",
+            "wording": "拖欠集体资金或侵占集体土地的",
+            "department": Department.objects.get(code="agriculture").pk,
+            "is_active": "on",
+        },
+        forbidden=DISTRICT_ONLY,
+    ),
+    Case(
+        "review:item_edit",
+        "get",
+        "district_admin",
+        200,
+        args=lambda w, r: [NegativeListItem.objects.get(code="N01").pk],
+        forbidden=DISTRICT_ONLY,
+    ),
+    Case(
+        "review:item_edit",
+        "post",
+        "district_admin",
+        302,
+        args=lambda w, r: [NegativeListItem.objects.get(code="N01").pk],
+        data=lambda w, r: {
+            "code": "N01",
+            "category": "cannot",
+            "wording": "受过刑事处罚的",
+            "lookback_years": 5,
+            "department": Department.objects.get(code="court").pk,
+            "is_active": "on",
+        },
+        forbidden=DISTRICT_ONLY,
+    ),
+    # seats
+    Case("seats:index", "get", "secretary_a", 200, forbidden=NO_REGISTRY),
+    Case("seats:forecast", "get", "town_x_admin", 200, forbidden=NO_REGISTRY),
+    Case("seats:village", "get", "secretary_a", 200, args=code_a, other="secretary_b"),
+    Case(
+        "seats:setup",
+        "get",
+        "town_x_admin",
+        200,
+        args=code_a,
+        other="town_y_admin",
+        readonly="secretary_a",
+    ),
+    Case(
+        "seats:setup",
+        "post",
+        "town_x_admin",
+        302,
+        args=code_a,
+        data=lambda w, r: {
+            "party_deputies": 0,
+            "party_members": 2,
+            "committee_deputies": 1,
+            "committee_members": 2,
+        },
+        other="town_y_admin",
+        readonly="secretary_a",
+    ),
+    Case(
+        "seats:incumbent",
+        "get",
+        "town_x_admin",
+        200,
+        args=lambda w, r: [r.member.pk],
+        other="town_y_admin",
+        readonly="secretary_a",
+    ),
+    Case(
+        "seats:incumbent",
+        "post",
+        "town_x_admin",
+        302,
+        args=lambda w, r: [r.member.pk],
+        data=lambda w, r: {"person": r.person.pk, "started_on": "2016-12-01"},
+        other="town_y_admin",
+        readonly="secretary_a",
+    ),
+    Case(
+        "seats:vacancy_open",
+        "get",
+        "town_x_admin",
+        200,
+        args=lambda w, r: [r.member.pk],
+        other="town_y_admin",
+        readonly="auditor",
+    ),
+    Case(
+        "seats:vacancy_open",
+        "post",
+        "town_x_admin",
+        302,
+        args=lambda w, r: [r.member.pk],
+        data=lambda w, r: {"reason": "new_seat", "opened_on": "2020-02-20"},
+        other="town_y_admin",
+        readonly="auditor",
+    ),
+    Case(
+        "seats:vacancy",
+        "get",
+        "secretary_a",
+        200,
+        args=lambda w, r: [r.vacancy.pk],
+        other="secretary_b",
+    ),
+    Case(
+        "seats:vacancy",
+        "post",
+        "district_admin",
+        302,
+        args=lambda w, r: [r.vacancy.pk],
+        data=lambda w, r: {
+            "person": r.person.pk,
+            "method": "by_election",
+            "decided_on": "2020-02-20",
+            "document_number": "花红村委〔2020〕1号",
+        },
+        other="town_y_admin",
+        readonly="town_x_admin",
+    ),
+    # relatives
+    Case("people:relatives", "get", "secretary_a", 200, args=person_pk, other="secretary_b"),
+    Case(
+        "people:relatives",
+        "post",
+        "secretary_a",
+        302,
+        args=person_pk,
+        data=lambda w, r: {"relative": make_person(w.village_a, "王小强").pk, "kind": "sibling"},
+        other="secretary_b",
+        readonly="auditor",
+    ),
+    Case(
+        "people:relative_remove",
+        "post",
+        "secretary_a",
+        302,
+        args=lambda w, r: [r.relationship.pk],
         other="secretary_b",
         readonly="auditor",
     ),

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "houbei.assessments",
     "houbei.cultivation",
     "houbei.party",
+    "houbei.review",
+    "houbei.seats",
     "houbei.demo",
 ]
 
@@ -167,6 +169,25 @@ HOUBEI_ASSESSMENT_CADENCE_MONTHS: dict[str, int | None] = {
 }
 # A passed political review supports an admission for this long (a common local rule).
 HOUBEI_PARTY_REVIEW_VALID_MONTHS = 12
+
+# Joint qualification review: the public notice lasts this many working days, a pass is
+# valid this long (a batch may set its own).
+HOUBEI_REVIEW_PUBLICATION_WORKDAYS = 5
+HOUBEI_REVIEW_VALIDITY_MONTHS = 12
+# Seats: two-committee terms last five years (村民委员会组织法 第十一条, 2018); the next
+# general election of the two committees; the age at which incumbents are expected to stand
+# down (the forecast's "age limit").
+HOUBEI_TERM_YEARS = 5
+HOUBEI_NEXT_ELECTION = "2030-12-01"
+HOUBEI_INCUMBENT_AGE_LIMIT = 60
+# Who may be recommended for a seat: age at the appointment, lowest education (people's
+# Education codes), and whether living in the village is required or only preferred.
+HOUBEI_RECOMMENDATION_RULES: dict[str, object] = {
+    "min_age": 18,
+    "max_age": 45,
+    "min_education": "high_school",
+    "require_residence": False,
+}
 
 LOGGING = {
     "version": 1,

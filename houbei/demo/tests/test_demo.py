@@ -15,6 +15,8 @@ from houbei.people.selectors import PersonFilters, person_list
 from houbei.pipeline.models import StageDecision, Standing
 from houbei.pipeline.stages import Stage
 from houbei.regions.models import Region
+from houbei.seats.models import Vacancy
+from houbei.seats.recommendations import recommend
 
 EXPECTED_USERS = {
     "demo-district": Role.DISTRICT_ADMIN,
@@ -64,6 +66,14 @@ def test_demo_loads_everything_once_and_again_changes_nothing():
     assert levels == ["village", "village", "village", "town", "district"]
     assert due_items(scope=village_a, today=timezone.localdate())
     decisions = StageDecision.objects.count()
+    # The joint review and the vacancy of 鹿子村's director, with a shortlist to choose from.
+    vacancy = Vacancy.objects.get(status="open")
+    shortlist = recommend(vacancy=vacancy)
+    assert shortlist.ranked and shortlist.excluded
+    assert all(
+        row.candidate.review and row.candidate.review.result.is_valid_on(timezone.localdate())
+        for row in shortlist.ranked
+    )
 
     call_command("demo", "--no-serve", stdout=io.StringIO())
     assert StageDecision.objects.count() == decisions

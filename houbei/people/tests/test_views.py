@@ -161,6 +161,7 @@ def test_edit_keeps_identifiers_when_left_empty_and_can_clear_the_phone(world: W
         "village": world.village_a.pk,
         "political_status": "masses",
         "ethnicity": "01",
+        "lives_in_village": "on",
         "version": 1,
     }
     assert client.post(reverse("people:edit", args=[person.pk]), base).status_code == 302

@@ -39,6 +39,7 @@ def commendation_label(level: str) -> str:
 def _vocabularies() -> dict[str, Any]:
     from houbei.assessments.models import Dimension, Grade, RaterGroup
     from houbei.cultivation.models import AssignmentKind, MentorRole, Outcome
+    from houbei.people.models import Kinship
     from houbei.pipeline.models import Criterion, Route
     from houbei.pipeline.stages import DecidingLevel, ExitReason, Stage, TargetPost
 
@@ -55,6 +56,7 @@ def _vocabularies() -> dict[str, Any]:
         "kind": AssignmentKind,
         "mentor": MentorRole,
         "outcome": Outcome,
+        "kinship": Kinship,
     }
 
 
