@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -332,9 +336,10 @@ def department_edit(request: AuthenticatedHttpRequest, pk: int | None = None) ->
     form = DepartmentForm(
         request.POST or None, clerks=clerk_accounts(region=district), initial=initial
     )
-    if save_form(
+    return _settings_form(
         request,
         form,
+        department.name if department else _("New department"),
         lambda data: services.department_save(
             acting_user=request.user,
             region=district,
@@ -345,19 +350,6 @@ def department_edit(request: AuthenticatedHttpRequest, pk: int | None = None) ->
             is_active=data["is_active"],
             clerks=list(data["clerks"]),
         ),
-    ):
-        messages.success(request, _("Saved."))
-        return redirect("review:settings")
-    return render(
-        request,
-        "review/form.html",
-        {
-            "section": SECTION,
-            "form": form,
-            "title": department.name if department else _("New department"),
-            "back": "review:settings",
-        },
-        status=form_status(form),
     )
 
 
@@ -379,23 +371,29 @@ def item_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpR
         else None
     )
     form = ItemForm(request.POST or None, initial=initial)
-    if save_form(
+    return _settings_form(
         request,
         form,
+        item.code if item else _("New negative-list item"),
         lambda data: services.item_save(
             acting_user=request.user, region=district, item=item, **data
         ),
-    ):
+    )
+
+
+def _settings_form(
+    request: AuthenticatedHttpRequest,
+    form: forms.BaseForm,
+    title: str,
+    save: Callable[[dict[str, Any]], object],
+) -> HttpResponse:
+    """Save a configuration form and go back to the settings page, or show it with its errors."""
+    if save_form(request, form, save):
         messages.success(request, _("Saved."))
         return redirect("review:settings")
     return render(
         request,
         "review/form.html",
-        {
-            "section": SECTION,
-            "form": form,
-            "title": item.code if item else _("New negative-list item"),
-            "back": "review:settings",
-        },
+        {"section": SECTION, "form": form, "title": title, "back": "review:settings"},
         status=form_status(form),
     )

@@ -34,7 +34,7 @@ from houbei.regions.models import Region
 from houbei.review.results import Outcome
 from houbei.review.selectors import PersonReview, latest_reviews
 from houbei.seats.models import ROLE_BODY, TWO_COMMITTEES, Seat, Tenure, Vacancy
-from houbei.seats.relatives import relatives_of, two_committee_holders
+from houbei.seats.relatives import relatives_of_each, two_committee_holders
 
 # From the highest; a rule names the lowest accepted.
 EDUCATION_ORDER = [
@@ -167,6 +167,7 @@ def recommend(*, vacancy: Vacancy, on: dt.date | None = None) -> Shortlist:
         )
     )
     holders = two_committee_holders(village, day)
+    relatives = relatives_of_each(ids) if seat.body in TWO_COMMITTEES else {}
     same_body_roles = [role for role, body in ROLE_BODY.items() if body == seat.body]
     seated = dict(
         Tenure.objects.filter(
@@ -194,17 +195,16 @@ def recommend(*, vacancy: Vacancy, on: dt.date | None = None) -> Shortlist:
         review = candidate.review
         if review is None or not review.result.is_valid_on(day):
             candidate.reasons.append(_review_reason(review, day))
-        if seat.body in TWO_COMMITTEES:
-            for relative, kinship in relatives_of(person):
-                if relative.pk in holders:
-                    candidate.reasons.append(
-                        _("close-relative avoidance: %(kinship)s %(relative)s holds %(seat)s")
-                        % {
-                            "kinship": kinship.label,
-                            "relative": relative.name,
-                            "seat": holders[relative.pk],
-                        }
-                    )
+        for relative, kinship in relatives.get(person.pk, []):
+            if relative.pk in holders:
+                candidate.reasons.append(
+                    _("close-relative avoidance: %(kinship)s %(relative)s holds %(seat)s")
+                    % {
+                        "kinship": kinship.label,
+                        "relative": relative.name,
+                        "seat": holders[relative.pk],
+                    }
+                )
         if person.pk in seated:
             candidate.reasons.append(_("already holds a seat of the same body"))
         candidate.reasons.extend(_rules_reasons(person, day, lives_here))

@@ -15,15 +15,26 @@ from houbei.seats.models import ROLE_BODY, TWO_COMMITTEES, Seat, Tenure
 
 def relatives_of(person: Person) -> list[tuple[Person, Kinship]]:
     """Each recorded relative of ``person`` with what they are to ``person``."""
-    found: list[tuple[Person, Kinship]] = []
-    rows = Relationship.objects.filter(Q(person=person) | Q(relative=person)).select_related(
-        "person", "relative"
-    )
+    return relatives_of_each([person.pk]).get(person.pk, [])
+
+
+def relatives_of_each(
+    person_ids: list[int],
+) -> dict[int, list[tuple[Person, Kinship]]]:
+    """``relatives_of`` for many people in one query: person id → relatives. A relationship
+    is stored once, so it is read from either end (the converse kinship from the other)."""
+    found: dict[int, list[tuple[Person, Kinship]]] = {}
+    rows = Relationship.objects.filter(
+        Q(person_id__in=person_ids) | Q(relative_id__in=person_ids)
+    ).select_related("person", "relative")
+    wanted = set(person_ids)
     for row in rows:
-        if row.person_id == person.pk:
-            found.append((row.relative, Kinship(row.kind)))
-        else:
-            found.append((row.person, Kinship(KINSHIP_CONVERSE[row.kind])))
+        if row.person_id in wanted:
+            found.setdefault(row.person_id, []).append((row.relative, Kinship(row.kind)))
+        if row.relative_id in wanted:
+            found.setdefault(row.relative_id, []).append(
+                (row.person, Kinship(KINSHIP_CONVERSE[row.kind]))
+            )
     return found
 
 

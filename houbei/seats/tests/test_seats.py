@@ -163,7 +163,9 @@ def test_seats_follow_the_law(world: World, luzi: Village) -> None:
             committee_deputies=1,
             committee_members=6,
         )
-    assert "3 至 7" in error.value.messages[0] or "3" in error.value.messages[0]
+    assert error.value.message_dict["committee_members"] == [
+        "村民委员会连同主任由 3 至 7 人组成（现为 8 人）。"
+    ]
     with pytest.raises(PermissionDenied):
         seats_set_up(
             acting_user=world.town_x_admin,
@@ -194,6 +196,18 @@ def test_the_shortlist_ranks_and_explains(world: World, luzi: Village) -> None:
     assert excluded["李小明"] == ["近亲属回避：父母 李秀英 担任村民委员会委员"]
     assert excluded["周平"] == ["50 岁，超过 45 岁的年龄上限"]
     assert excluded["吴芳"] == ["学历为初中，低于高中"]
+    # Recorded from the sitting member's side, the kinship is read the other way round.
+    relationship_add(
+        acting_user=world.district_admin,
+        person=luzi.member_holder,
+        relative=r["local"],
+        kind=Kinship.SIBLING,
+    )
+    again = recommend(vacancy=vacancy, on=D(2020, 2, 20))
+    assert [row.person for row in again.ranked] == [r["best"], r["elsewhere"]]
+    assert {c.person.name: c.reasons for c in again.excluded}["付宇"] == [
+        "近亲属回避：兄弟姐妹 李秀英 担任村民委员会委员"
+    ]
     assert r["other_town"] not in [row.person for row in shortlist.ranked] + [
         c.person for c in shortlist.excluded
     ]
