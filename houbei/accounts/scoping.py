@@ -92,6 +92,12 @@ class Scope:
             ),
         )
 
+    @classmethod
+    def reading(cls, region: Region) -> Scope:
+        """An operator's read-only view of ``region`` (command line, demo loader): what an
+        auditor granted on it would see, identifiers masked."""
+        return cls(None, (ScopedGrant(Role.AUDITOR, region.pk, region.code, Level(region.level)),))
+
     # --- capabilities -------------------------------------------------------------------
 
     def can(self, capability: Capability) -> bool:

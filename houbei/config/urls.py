@@ -16,5 +16,8 @@ urlpatterns = [
     path("party/", include("houbei.party.urls")),
     path("review/", include("houbei.review.urls")),
     path("seats/", include("houbei.seats.urls")),
+    path("reports/", include("houbei.reports.urls")),
+    path("jobs/", include("houbei.jobs.urls")),
+    path("api/v1/", include("houbei.reports.api_urls")),
     path("join/", include("houbei.teams.public_urls")),
 ]

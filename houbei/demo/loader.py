@@ -248,4 +248,8 @@ def load_demo() -> tuple[list[DemoAccount], int]:
     load_frontline()
     load_pipeline()
     load_review_and_seats()
+    # Imported here: the article's crowd is drawn with this module's people generator.
+    from houbei.demo.article import load_article_figures
+
+    load_article_figures()
     return accounts, added

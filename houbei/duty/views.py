@@ -52,8 +52,9 @@ from houbei.duty.selectors import (
 )
 from houbei.duty.services import records as record_services
 from houbei.duty.services import roster as roster_services
+from houbei.lib.excel import XLSX_CONTENT_TYPE
 from houbei.lib.forms import apply_validation_error
-from houbei.lib.http import AuthenticatedHttpRequest
+from houbei.lib.http import AuthenticatedHttpRequest, content_disposition
 from houbei.people.selectors import person_get
 
 
@@ -230,11 +231,10 @@ def roster_export(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         week=roster_week(scope=request.scope, post=post, first_day=start),
         first_day=start,
     )
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(
+        f"roster-{post.pk}-{start.isoformat()}.xlsx"
     )
-    filename = f"roster-{post.pk}-{start.isoformat()}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

@@ -6,8 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,14 +20,17 @@ from houbei.assessments.selectors import person_assessments
 from houbei.campaigns.selectors import campaign_list
 from houbei.cultivation.selectors import assignments_of, mentorships_of, trainings_of
 from houbei.deeds.selectors import deeds_of
-from houbei.duty.selectors import overall_indicator, person_indicators
+from houbei.duty.selectors import overall_indicator
 from houbei.lib.forms import apply_validation_error, form_status, save_form
 from houbei.lib.http import AuthenticatedHttpRequest
+from houbei.lib.i18n import in_interface_script as zh
+from houbei.lib.pdf import pdf_response, photo_data_uri, render_pdf
 from houbei.party.rules import clock
 from houbei.party.selectors import is_priority, track_of
 from houbei.people.models import Person
 from houbei.people.selectors import person_get, regions_for_people_filter
 from houbei.pipeline import services
+from houbei.pipeline.dossiers import BATCH_LIMIT, PoolPlaces, dossier_context, pool_dossiers
 from houbei.pipeline.forms import (
     DecisionForm,
     NominationForm,
@@ -50,7 +55,7 @@ from houbei.pipeline.selectors import (
     standing_of,
     villages_in_scope,
 )
-from houbei.pipeline.stages import POOL_STAGES, DecidingLevel, Stage
+from houbei.pipeline.stages import POOL_STAGES, Stage
 from houbei.review.selectors import latest_reviews
 from houbei.seats.selectors import seats_held
 from houbei.teams.selectors import teams_of
@@ -83,6 +88,7 @@ def pool(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     page = Paginator(standings, 25).get_page(request.GET.get("page"))
     counts = stage_counts(scope=scope, region=region)
+    in_pool = sum(counts[stage] for stage in POOL_STAGES)
     return render(
         request,
         "pipeline/pool.html",
@@ -92,7 +98,9 @@ def pool(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "page_obj": page,
             "counts": [(stage, counts[stage.value]) for stage in Stage],
-            "in_pool": sum(counts[stage] for stage in POOL_STAGES),
+            "in_pool": in_pool,
+            # The registration forms of a chosen village or town, as one PDF.
+            "forms_region": region if region is not None and in_pool else None,
         },
     )
 
@@ -153,19 +161,81 @@ def person(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def dossier(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The registration form (村级后备力量登记表) of one person, ready to print."""
     subject = person_get(scope=request.scope, pk=pk)
-    context = _person_context(request, subject)
-    decisions = context["decisions"]
-    entered = [d for d in decisions if d.to_stage == Stage.VILLAGE_RESERVE]
-    context.update(
-        {
-            "section": SECTION,
-            "indicators": person_indicators(person=subject),
-            "deeds": list(deeds_of(person=subject)),
-            "entered_pool_on": entered[-1].decided_on if entered else None,
-            "levels": list(DecidingLevel),
-        }
+    photo = reverse("people:photo", args=[subject.pk]) if subject.photo else ""
+    context = dossier_context(subject, today=timezone.localdate(), photo_src=photo)
+    return render(request, "pipeline/dossier.html", {"section": SECTION, **context})
+
+
+def _dossiers_pdf(
+    request: AuthenticatedHttpRequest, forms: list[dict[str, Any]], *, of: str
+) -> bytes:
+    """Registration forms as one PDF, one form a page; photos embedded, never linked."""
+    articles = [
+        render_to_string("pipeline/_dossier_table.html", form, request=request) for form in forms
+    ]
+    title = f"{of} · {_('Village-level reserve registration form')}"
+    return render_pdf(
+        "pipeline/dossier_pdf.html", {"articles": articles, "title": title}, request=request
     )
-    return render(request, "pipeline/dossier.html", context)
+
+
+@login_required
+@require_GET
+def dossier_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The registration form as a PDF (identifiers masked as on the page)."""
+    subject = person_get(scope=request.scope, pk=pk)
+    form = dossier_context(
+        subject, today=timezone.localdate(), photo_src=photo_data_uri(subject.photo)
+    )
+    return pdf_response(
+        _dossiers_pdf(request, [form], of=subject.name), f"{subject.name}-登记表.pdf"
+    )
+
+
+@login_required
+@require_GET
+def dossiers_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The registration forms of every reserve of a village or town in the user's scope, by
+    village then name, one a page. ``?region=<code>`` is required; a region outside the scope
+    answers 404 like an unknown one."""
+    scope = request.scope
+    scope.require(Capability.PEOPLE_VIEW)
+    code = request.GET.get("region", "")
+    if not code:
+        return HttpResponseBadRequest(
+            _("Choose a village or town."), content_type="text/plain; charset=utf-8"
+        )
+    region = get_or_404(regions_for_people_filter(scope=scope), code=code)
+    standings = pool_dossiers(scope=scope, region=region)
+    total = standings.count()
+    if not total or total > BATCH_LIMIT:
+        if total:
+            messages.error(
+                request,
+                _(
+                    "%(region)s has %(total)d reserves: one PDF holds at most %(limit)d "
+                    "registration forms. Choose one of its villages."
+                )
+                % {"region": zh(region.name), "total": total, "limit": BATCH_LIMIT},
+            )
+        else:
+            messages.info(
+                request, _("%(region)s has no reserves yet.") % {"region": zh(region.name)}
+            )
+        return redirect(f"{reverse('pipeline:pool')}?region={region.pk}")
+    today, places = timezone.localdate(), PoolPlaces()
+    forms = [
+        dossier_context(
+            standing.person,
+            today=today,
+            photo_src=photo_data_uri(standing.person.photo),
+            places=places,
+            standing=standing,
+        )
+        for standing in standings
+    ]
+    name = zh(region.name)
+    return pdf_response(_dossiers_pdf(request, forms, of=name), f"{name}-登记表.pdf")
 
 
 @login_required

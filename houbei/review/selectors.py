@@ -96,6 +96,17 @@ def batch_rows(*, batch: ReviewBatch, today: dt.date) -> list[SubjectRow]:
     return rows
 
 
+def subjects_opened_between(
+    first: dt.date, last: dt.date, *, on: dt.date
+) -> list[tuple[ReviewSubject, SubjectResult]]:
+    """The people of batches opened from ``first`` to ``last``, each with their result on
+    ``on`` (for reports: the caller narrows to its region by person)."""
+    return [
+        (subject, subject_result(subject, subject.verdicts.all(), subject.objections.all(), on))
+        for subject in _subjects(Q(batch__opened_on__gte=first, batch__opened_on__lte=last))
+    ]
+
+
 def outcome_counts(rows: Iterable[SubjectRow]) -> dict[str, int]:
     counts: dict[str, int] = defaultdict(int)
     for row in rows:

@@ -18,8 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from houbei.accounts.roles import Capability
 from houbei.accounts.scoping import get_or_404
 from houbei.lib.dates import workday_span_end
+from houbei.lib.excel import XLSX_CONTENT_TYPE
 from houbei.lib.forms import form_status, save_form
-from houbei.lib.http import AuthenticatedHttpRequest
+from houbei.lib.http import AuthenticatedHttpRequest, content_disposition
+from houbei.lib.pdf import pdf_response
 from houbei.regions.models import Region
 from houbei.review import services
 from houbei.review.forms import (
@@ -31,6 +33,8 @@ from houbei.review.forms import (
     ResolveForm,
     VerdictForm,
 )
+from houbei.review.ledger import Ledger, batch_ledger, ledger_workbook
+from houbei.review.ledger import ledger_pdf as ledger_document
 from houbei.review.models import Verdict
 from houbei.review.results import Outcome
 from houbei.review.selectors import (
@@ -144,6 +148,37 @@ def batch_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             else None,
             "today": today,
         },
+    )
+
+
+def _ledger(request: AuthenticatedHttpRequest, pk: int) -> Ledger:
+    """The batch's ledger, for those who manage its district: 404 outside the scope (as for
+    the batch page), 403 for those who may only read the batch."""
+    batch = batch_get(scope=request.scope, pk=pk)
+    if not may_manage(scope=request.scope, batch=batch):
+        raise PermissionDenied
+    return batch_ledger(batch=batch, today=timezone.localdate())
+
+
+@login_required
+@require_GET
+def ledger_xlsx(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The joint-review ledger (联审台账) as a workbook."""
+    ledger = _ledger(request, pk)
+    response = HttpResponse(ledger_workbook(ledger), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(
+        f"{ledger.batch.name}-联审台账.xlsx", inline=False
+    )
+    return response
+
+
+@login_required
+@require_GET
+def ledger_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The joint-review ledger (联审台账) as an A4-landscape PDF."""
+    ledger = _ledger(request, pk)
+    return pdf_response(
+        ledger_document(ledger, request=request), f"{ledger.batch.name}-联审台账.pdf"
     )
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -37,6 +38,7 @@ from houbei.deeds.services import deed_create
 from houbei.duty.models import DutyRecord, RosterAssignment
 from houbei.duty.services.records import DutyInput, duty_check_in, duty_record_create
 from houbei.duty.services.roster import roster_assign
+from houbei.jobs.models import Job, JobStatus
 from houbei.party.rules import Step
 from houbei.party.services import party_step_record
 from houbei.people.models import Person, Relationship
@@ -1631,7 +1633,88 @@ CASES = [
         other="secretary_b",
         readonly="auditor",
     ),
+    # printable PDFs: the registration form (one person, a village's reserves) and the
+    # joint-review ledger (the district's managers only; its auditor reads the batch only)
+    Case("pipeline:dossier_pdf", "get", "secretary_a", 200, args=person_pk, other="secretary_b"),
+    Case(
+        "pipeline:dossiers_pdf",
+        "get",
+        "secretary_a",
+        200,
+        query="?region=511002102220",  # 花红村
+        other="secretary_b",
+        forbidden=NO_REGISTRY,
+    ),
+    Case(
+        "review:ledger_xlsx",
+        "get",
+        "district_admin",
+        200,
+        args=lambda w, r: [r.passed.batch_id],
+        other="auditor_other",
+        forbidden=("auditor",),
+    ),
+    Case(
+        "review:ledger_pdf",
+        "get",
+        "district_admin",
+        200,
+        args=lambda w, r: [r.passed.batch_id],
+        other="auditor_other",
+        forbidden=("auditor",),
+    ),
+    *[
+        Case(
+            route,
+            "get",
+            "district_admin",
+            200,
+            query="?region=511002102220&figure=served_total",  # 花红村
+            other="secretary_b",
+            forbidden=NO_REGISTRY,
+        )
+        for route in (
+            "reports:dashboard",
+            "reports:dashboard_export",
+            "reports:people",
+            "reports:people_export",
+            "reports:duty_records_export",
+            "reports:decisions_export",
+            "reports_api:frontline",
+        )
+    ],
+    Case(
+        "jobs:job",
+        "get",
+        "district_admin",
+        200,
+        args=lambda w, r: [job_of(w).key],
+        other="town_x_admin",
+    ),
+    Case(
+        "jobs:download",
+        "get",
+        "district_admin",
+        200,
+        args=lambda w, r: [job_of(w).key],
+        other="town_x_admin",
+    ),
 ]
+
+
+def job_of(world: World) -> Job:
+    """A finished export of the district admin's (one per test)."""
+    job, created = Job.objects.get_or_create(
+        requested_by=world.district_admin,
+        kind="reports.export",
+        defaults={"title": "导出", "language": "zh-hans", "status": JobStatus.DONE, "total": 1},
+    )
+    if created:
+        job.result.save("ladder.xlsx", ContentFile(b"PK"), save=False)
+        job.result_name = "花名册.xlsx"
+        job.save()
+    return job
+
 
 # Routes open to everyone, tested on their own below.
 PUBLIC_ROUTES = {

@@ -34,6 +34,7 @@ _NAVIGATION: list[tuple[str, str | Promise, str, tuple[Capability, ...], str]] =
     ("review:queue", _("My review queue"), "check", (Capability.REVIEW_VERDICT,), "review"),
     ("review:batches", _("Joint review"), "check", (Capability.REVIEW_MANAGE,), "review"),
     ("seats:index", _("Seats"), "seat", (Capability.SEATS_MANAGE,), "seats"),
+    ("reports:dashboard", _("Reports"), "chart", (Capability.PEOPLE_VIEW,), "reports"),
     ("teams:list", _("Teams"), "team", (Capability.TEAM_MANAGE,), "teams"),
     ("regions:index", _("Regions"), "map", (Capability.REGIONS_VIEW,), "regions"),
     ("accounts:user_list", _("Accounts"), "key", (Capability.ACCOUNTS_MANAGE,), "accounts"),

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "houbei.party",
     "houbei.review",
     "houbei.seats",
+    "houbei.reports",
+    "houbei.jobs",
     "houbei.demo",
 ]
 
@@ -197,3 +199,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"houbei": {"level": "INFO"}},
 }
+
+# Background jobs: "thread" (in the web process) or "immediate" (at commit, in the caller's
+# thread).
+HOUBEI_JOBS_BACKEND = "thread"
+# Exports with more rows than this run as background jobs with a progress bar; smaller ones
+# download at once. Both stream rows to a temporary file, never holding them in memory.
+HOUBEI_EXPORT_INLINE_ROWS = 5000

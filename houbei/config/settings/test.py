@@ -29,3 +29,5 @@ MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="houbei-test-media-"))
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="houbei-test-static-"))
 if not os.environ.get("DATABASE_URL"):
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+
+HOUBEI_JOBS_BACKEND = "immediate"
