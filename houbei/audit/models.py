@@ -26,6 +26,7 @@ class EventType(models.IntegerChoices):
     PERSON_ID_NUMBER_REVEALED = 104, _("ID number shown in full")
     PERSON_PHONE_REVEALED = 105, _("Phone number shown in full")
     PERSON_PHOTO_CHANGED = 106, _("Photo changed")
+    PEOPLE_IMPORTED = 107, _("People imported from a file")
     # 2xx frontline: duty records, rosters, campaigns and posts, teams, deeds
     DUTY_CHECKED_IN = 201, _("Checked in")
     DUTY_CHECKED_OUT = 202, _("Checked out")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("seats/", include("houbei.seats.urls")),
     path("reports/", include("houbei.reports.urls")),
     path("jobs/", include("houbei.jobs.urls")),
+    path("imports/", include("houbei.imports.urls")),
     path("api/v1/", include("houbei.reports.api_urls")),
     path("join/", include("houbei.teams.public_urls")),
 ]

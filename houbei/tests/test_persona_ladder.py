@@ -38,6 +38,7 @@ from houbei.deeds.services import deed_create
 from houbei.duty.models import DutyRecord, RosterAssignment
 from houbei.duty.services.records import DutyInput, duty_check_in, duty_record_create
 from houbei.duty.services.roster import roster_assign
+from houbei.imports.models import Upload, UploadStatus
 from houbei.jobs.models import Job, JobStatus
 from houbei.party.rules import Step
 from houbei.party.services import party_step_record
@@ -380,6 +381,35 @@ def mentorship_pk(w: World, r: Records) -> list[Any]:
 NO_REGISTRY = ("post_leader", "clerk", "sysadmin", "outsider")
 # The district's joint-review management: towns, villages and auditors get 403.
 DISTRICT_ONLY = ("town_x_admin", "secretary_a", "auditor")
+
+
+def upload_of(world: World) -> Upload:
+    """A roster checked by 花红村's secretary, not imported yet (one per test)."""
+    upload = Upload.objects.filter(requested_by=world.secretary_a).first()
+    if upload is None:
+        upload = Upload(
+            requested_by=world.secretary_a,
+            region=world.village_a,
+            filename="花红村.csv",
+            preview={"accepted": 1, "rejected": [], "sheet": "CSV", "updates": 0},
+        )
+        line = f"姓名,身份证号\n王强,{next_id_number()}\n".encode()
+        upload.file.save("ladder.csv", ContentFile(line), save=False)
+        upload.errors.save("ladder-errors.xlsx", ContentFile(b"PK"), save=False)
+        upload.save()
+    return upload
+
+
+def upload_key(find: Callable[[World], Upload]) -> Args:
+    return lambda w, r: [find(w).key]
+
+
+def applied_upload_of(world: World) -> Upload:
+    upload = upload_of(world)
+    upload.status = UploadStatus.APPLIED
+    upload.result = {"created": 1, "updated": 0, "rejected": []}
+    upload.save()
+    return upload
 
 
 CASES = [
@@ -1681,6 +1711,44 @@ CASES = [
             "reports:duty_records_export",
             "reports:decisions_export",
             "reports_api:frontline",
+        )
+    ],
+    Case(
+        "imports:people",
+        "get",
+        "secretary_a",
+        200,
+        readonly="auditor",
+        forbidden=NO_REGISTRY,
+    ),
+    Case(
+        "imports:people",
+        "post",
+        "secretary_a",
+        302,
+        data=lambda w, r: {
+            "file": SimpleUploadedFile(
+                "花红村.csv", f"姓名,身份证号\n王强,{next_id_number()}\n".encode()
+            ),
+            "region": w.village_a.pk,
+        },
+        readonly="auditor",
+        forbidden=NO_REGISTRY,
+    ),
+    *[
+        Case(
+            route,
+            method,
+            "secretary_a",
+            status,
+            args=upload_key(find),
+            other="secretary_b",
+        )
+        for route, method, status, find in (
+            ("imports:preview", "get", 200, upload_of),
+            ("imports:apply", "post", 302, upload_of),
+            ("imports:result", "get", 200, applied_upload_of),
+            ("imports:errors", "get", 200, applied_upload_of),
         )
     ],
     Case(

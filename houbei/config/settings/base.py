@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "houbei.seats",
     "houbei.reports",
     "houbei.jobs",
+    "houbei.imports",
     "houbei.demo",
 ]
 
@@ -206,3 +207,6 @@ HOUBEI_JOBS_BACKEND = "thread"
 # Exports with more rows than this run as background jobs with a progress bar; smaller ones
 # download at once. Both stream rows to a temporary file, never holding them in memory.
 HOUBEI_EXPORT_INLINE_ROWS = 5000
+# Imports with more accepted rows than this are applied as background jobs with progress.
+HOUBEI_IMPORT_INLINE_ROWS = 3000
+HOUBEI_IMPORT_MAX_BYTES = 20 * 1024 * 1024

@@ -52,3 +52,13 @@ document.addEventListener("DOMContentLoaded", () => {
   const current = document.querySelector(".tabs [aria-current='page']");
   current?.scrollIntoView({ block: "nearest", inline: "center" });
 });
+
+// A button with data-busy says what is happening and cannot be pressed twice while a slow
+// form (a file check, an import) is being sent.
+document.addEventListener("submit", (event) => {
+  const button = event.target.querySelector("button[data-busy]");
+  if (button) {
+    button.textContent = button.getAttribute("data-busy");
+    window.setTimeout(() => { button.disabled = true; }, 0);
+  }
+});

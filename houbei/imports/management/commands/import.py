@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import json
+from argparse import ArgumentParser
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from houbei.imports.people import apply_people_import, plan_people_import, write_rejected
+from houbei.imports.reader import UnreadableFile
+from houbei.regions.models import Region
+
+
+class Command(BaseCommand):
+    help = "Import people from a roster workbook (.xlsx/.xls/.csv) into a village or town."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        kinds = parser.add_subparsers(dest="kind", required=True)
+        people = kinds.add_parser("people", help="a roster of people (花名册)")
+        people.add_argument("file", type=Path)
+        people.add_argument("--region", required=True, help="village or town code")
+        people.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+        people.add_argument("--update", action="store_true", help="update people registered")
+        people.add_argument("--errors", type=Path, help="write the rejected rows to this .xlsx")
+        people.add_argument("--json", action="store_true", help="print the summary as JSON")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"{path}: no such file")
+        region = _region(options["region"])
+        try:
+            plan = plan_people_import(
+                scope=None,
+                data=path.read_bytes(),
+                filename=path.name,
+                region=region,
+                update=options["update"],
+            )
+        except UnreadableFile as error:
+            raise CommandError(f"{path}: {error.message}") from None
+        if not options["dry_run"]:
+            apply_people_import(acting_user=None, plan=plan)
+        if options["errors"] and plan.rejected:
+            write_rejected(plan, str(options["errors"]))
+        if options["json"]:
+            self.stdout.write(json.dumps(plan.summary(), ensure_ascii=False))
+            return
+        verb = "would be imported" if options["dry_run"] else "imported"
+        self.stdout.write(f"{len(plan.accepted)} row(s) {verb}, {len(plan.rejected)} rejected.")
+        for reason, count in plan.rejected_by_reason().items():
+            self.stdout.write(f"  {reason}: {count}")
+        for rejection in plan.rejected:
+            self.stderr.write(f"  row {rejection.row}: [{rejection.reason}] {rejection.message}")
+
+
+def _region(raw: str) -> Region:
+    digits = raw.strip()
+    for candidate in (digits, digits.ljust(12, "0")):
+        region = Region.objects.filter(code=candidate, merged_into__isnull=True).first()
+        if region is not None:
+            return region
+    raise CommandError(f"no region with code {raw}")

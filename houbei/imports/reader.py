@@ -1,0 +1,181 @@
+"""Reading the workbooks villages send, as they are.
+
+- .xlsx/.xls with python-calamine (fast; dates arrive as dates), the first sheet that holds
+  a header row; .csv in UTF-8 (with or without BOM) or GBK/GB18030, as Excel in China saves
+  it.
+- The header row is found below title rows and merged cells: the first of the top rows that
+  names a person (姓名) and at least one more known column. Headers are matched after
+  removing spaces, line breaks, full-width forms and bracketed notes (出生年月(年.月) →
+  出生年月).
+- Empty rows are skipped; a row whose first filled cell starts like a signature line
+  (填表人, 审核人, 制表 …) ends the table.
+
+Every cell comes back as text or a date, with its sheet row number (1-based, as Excel shows)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+from houbei.lib.text import to_halfwidth
+
+HEADER_SCAN_ROWS = 15
+FOOTER_STARTS = (
+    "填表人",
+    "填报人",
+    "审核人",
+    "制表人",
+    "制表",
+    "填表日期",
+    "负责人",
+    "经办人",
+    "单位负责人",
+)
+Cell = str | dt.date | None
+
+
+class UnreadableFile(Exception):
+    """The file is not a workbook or CSV Houbei can read, or holds no table of people."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int  # the sheet's row number
+    values: dict[str, Cell]  # canonical field → cell
+    raw: list[str]  # the row's cells as text, for the error workbook
+
+
+@dataclass(frozen=True)
+class Table:
+    sheet: str
+    headers: list[str]  # as written in the file
+    fields: list[str | None]  # canonical field of each column (None: not recognised)
+    rows: list[Row]
+
+
+def header_key(text: str) -> str:
+    """出生年月\n(年.月) → 出生年月; full-width and spaces folded."""
+    folded = to_halfwidth(text)
+    folded = re.sub(r"[（(【\[].*?[)）】\]]", "", folded)
+    return re.sub(r"[\s:：*＊]", "", folded)
+
+
+def _text(value: object) -> Cell:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, float):
+        # Excel keeps numbers as floats: 199005.0 → "199005"; ID numbers must be text
+        # already (an 18-digit float has lost its last digits; the checksum will say so).
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, bool):
+        return str(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _grid(data: bytes, filename: str) -> Iterator[tuple[str, list[list[object]]]]:
+    """Each sheet's name and cells."""
+    lower = filename.lower()
+    if lower.endswith(".csv"):
+        rows: list[list[object]] = [list(row) for row in csv.reader(io.StringIO(_decode(data)))]
+        yield "CSV", rows
+        return
+    if not lower.endswith((".xlsx", ".xlsm", ".xls")):
+        raise UnreadableFile(_message("extension"))
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as error:  # calamine raises its own error types for broken files
+        raise UnreadableFile(_message("broken")) from error
+    for name in workbook.sheet_names:
+        sheet = workbook.get_sheet_by_name(name)
+        yield name, [list(row) for row in sheet.to_python(skip_empty_area=False)]
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise UnreadableFile(_message("encoding"))
+
+
+def _message(kind: str) -> str:
+    from django.utils.translation import gettext as _
+
+    return {
+        "extension": _("Upload an Excel workbook (.xlsx, .xls) or a CSV file."),
+        "broken": _(
+            "This file cannot be opened as an Excel workbook. Save it again in Excel and retry."
+        ),
+        "encoding": _("This CSV file is neither UTF-8 nor GBK. Save it again from Excel as CSV."),
+        "no_header": _("No header row with 姓名 was found in the first %(rows)d rows of any sheet.")
+        % {"rows": HEADER_SCAN_ROWS},
+    }[kind]
+
+
+def read_table(data: bytes, filename: str, synonyms: dict[str, str]) -> Table:
+    """The first sheet with a recognisable header row, as rows keyed by canonical field.
+    ``synonyms`` maps header keys (see ``header_key``) to canonical field names; it must map
+    something to "name"."""
+    for sheet, grid in _grid(data, filename):
+        found = _header(grid, synonyms)
+        if found is None:
+            continue
+        index, headers, fields = found
+        return Table(sheet, headers, fields, list(_rows(grid, index, fields)))
+    raise UnreadableFile(_message("no_header"))
+
+
+def _header(
+    grid: list[list[object]], synonyms: dict[str, str]
+) -> tuple[int, list[str], list[str | None]] | None:
+    for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+        headers = [str(_text(cell) or "") for cell in row]
+        fields = [synonyms.get(header_key(h)) for h in headers]
+        known = [f for f in fields if f]
+        if "name" in known and len(known) >= 2:
+            # A field named twice: the first column wins, the rest are ignored.
+            seen: set[str] = set()
+            unique: list[str | None] = []
+            for field in fields:
+                unique.append(field if field and field not in seen else None)
+                if field:
+                    seen.add(field)
+            return index, headers, unique
+    return None
+
+
+def _rows(
+    grid: list[list[object]], header_index: int, fields: Sequence[str | None]
+) -> Iterator[Row]:
+    for index in range(header_index + 1, len(grid)):
+        cells = [_text(cell) for cell in grid[index]]
+        filled = [c for c in cells if c not in (None, "")]
+        if not filled:
+            continue
+        first = str(filled[0])
+        if to_halfwidth(first).replace(" ", "").startswith(FOOTER_STARTS):
+            break
+        values: dict[str, Cell] = {}
+        for field, cell in zip(fields, cells, strict=False):
+            if field and cell not in (None, ""):
+                values[field] = cell
+        if set(values) <= {"serial"}:
+            continue  # a pre-numbered blank line of the form
+        raw = [c.isoformat() if isinstance(c, dt.date) else (c or "") for c in cells]
+        yield Row(index + 1, values, raw)

@@ -1,0 +1,130 @@
+"""The web's two steps over the import engine: ``upload_preview`` (reads, checks, keeps the
+file; writes no person) and ``upload_apply`` (reads the file again, imports in one
+transaction, keeps the rejected rows as a workbook). Large files are applied by a background
+job with progress."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from houbei.accounts.models import User
+from houbei.accounts.roles import Capability
+from houbei.accounts.scoping import Scope
+from houbei.imports.models import Upload, UploadStatus
+from houbei.imports.people import (
+    PeoplePlan,
+    apply_people_import,
+    plan_people_import,
+    write_rejected,
+)
+from houbei.jobs.models import Job
+from houbei.jobs.runner import Progress, job_handler, job_start
+from houbei.regions.models import Region
+
+
+def upload_preview(
+    *, acting_user: User, file: UploadedFile, region: Region, update_existing: bool
+) -> Upload:
+    """Check every row of ``file`` for ``region``; UnreadableFile when it cannot be read."""
+    scope = Scope.for_user(acting_user)
+    if not scope.covers(region, Capability.PEOPLE_EDIT):
+        raise PermissionDenied
+    data = file.read()
+    plan = plan_people_import(
+        scope=scope,
+        data=data,
+        filename=file.name or "upload",
+        region=region,
+        update=update_existing,
+    )
+    file.seek(0)
+    upload = Upload(
+        requested_by=acting_user,
+        region=region,
+        update_existing=update_existing,
+        filename=file.name or "upload",
+        preview={**plan.summary(), "sheet": plan.table.sheet, "updates": _updates(plan)},
+    )
+    upload.file.save(f"{upload.key}{os.path.splitext(upload.filename)[1]}", file, save=False)
+    upload.save()
+    return upload
+
+
+def _updates(plan: PeoplePlan) -> int:
+    return sum(1 for row in plan.accepted if row.existing is not None)
+
+
+def upload_apply(*, acting_user: User, upload: Upload) -> Job | None:
+    """Import the upload: at once, or as a background job (returned) when it is large."""
+    claimed = Upload.objects.filter(pk=upload.pk, status=UploadStatus.PREVIEWED).update(
+        status=UploadStatus.APPLYING
+    )
+    if not claimed:
+        return None  # applied already (a double click)
+    if upload.preview.get("accepted", 0) > settings.HOUBEI_IMPORT_INLINE_ROWS:
+        return job_start(
+            acting_user=acting_user,
+            kind="imports.people",
+            params={"upload": str(upload.key)},
+            title=_("Import: %(file)s") % {"file": upload.filename},
+        )
+    os.unlink(_apply(upload, None))
+    return None
+
+
+def _apply(upload: Upload, progress: Progress | None) -> str:
+    """Import, keep the summary (and the rejected rows' workbook when there are any);
+    returns the path of that workbook, written in a temporary file the caller removes."""
+    user = upload.requested_by
+    with upload.file.open("rb") as handle:
+        data = handle.read()
+    plan = plan_people_import(
+        scope=Scope.for_user(user),
+        data=data,
+        filename=upload.filename,
+        region=upload.region,
+        update=upload.update_existing,
+    )
+    path = ""
+    try:
+        with transaction.atomic():
+            result = apply_people_import(acting_user=user, plan=plan, progress=progress)
+            upload.result = {
+                "created": result.created,
+                "updated": result.updated,
+                "rejected": plan.summary()["rejected"],
+            }
+            upload.status = UploadStatus.APPLIED
+            upload.applied_at = timezone.now()
+            handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
+            handle.close()
+            path = handle.name
+            write_rejected(plan, path)
+            if plan.rejected:
+                with open(path, "rb") as written:
+                    upload.errors.save(f"{upload.key}-errors.xlsx", File(written), save=False)
+            upload.save()
+    except Exception:
+        Upload.objects.filter(pk=upload.pk).update(status=UploadStatus.PREVIEWED)
+        if path:
+            os.unlink(path)
+        raise
+    return path
+
+
+@job_handler("imports.people")
+def import_job(job: Job, progress: Progress) -> tuple[str, str]:
+    """The import as a job; its file is the workbook of rejected rows (empty if none)."""
+    upload = Upload.objects.select_related("requested_by", "region").get(
+        key=job.params["upload"], requested_by=job.requested_by
+    )
+    return _("rejected-rows") + ".xlsx", _apply(upload, progress)

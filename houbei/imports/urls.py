@@ -1,0 +1,12 @@
+from django.urls import path
+
+from houbei.imports import views
+
+app_name = "imports"
+urlpatterns = [
+    path("people/", views.people_upload, name="people"),
+    path("<uuid:key>/", views.preview, name="preview"),
+    path("<uuid:key>/apply/", views.apply, name="apply"),
+    path("<uuid:key>/result/", views.result, name="result"),
+    path("<uuid:key>/rejected.xlsx", views.errors, name="errors"),
+]
