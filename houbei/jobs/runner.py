@@ -4,6 +4,7 @@ transaction commits; ``run`` does the work wherever the backend runs it.
 Backends (``HOUBEI_JOBS_BACKEND``):
 - ``thread`` (default): a thread of the web process, enough for one small server;
 - ``immediate``: at commit, in the caller's thread (tests, command line);
+- ``celery``: a Celery worker on Redis (the production profile; ``houbei worker``).
 
 A handler is a function registered with ``@job_handler("kind")``. It receives the job and a
 ``progress(done, total)`` callback and returns ``(file name, path of a finished file)``; the
@@ -63,6 +64,10 @@ def _dispatch(job_id: int) -> None:
         run(job_id)
     elif backend == "thread":
         threading.Thread(target=_run_in_thread, args=(job_id,), daemon=True).start()
+    elif backend == "celery":
+        from houbei.jobs.tasks import run_job  # only the production profile needs Celery
+
+        run_job.delay(job_id)
     else:
         raise ValueError(f"unknown HOUBEI_JOBS_BACKEND {backend!r}")
 

@@ -201,8 +201,8 @@ LOGGING = {
     "loggers": {"houbei": {"level": "INFO"}},
 }
 
-# Background jobs: "thread" (in the web process) or "immediate" (at commit, in the caller's
-# thread).
+# Background jobs: "thread" (in the web process), "immediate" (at commit, in the caller's
+# thread) or "celery" (workers on Redis: the production profile).
 HOUBEI_JOBS_BACKEND = "thread"
 # Exports with more rows than this run as background jobs with a progress bar; smaller ones
 # download at once. Both stream rows to a temporary file, never holding them in memory.
@@ -210,3 +210,7 @@ HOUBEI_EXPORT_INLINE_ROWS = 5000
 # Imports with more accepted rows than this are applied as background jobs with progress.
 HOUBEI_IMPORT_INLINE_ROWS = 3000
 HOUBEI_IMPORT_MAX_BYTES = 20 * 1024 * 1024
+CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # jobs are long: one at a time per worker process
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -36,3 +36,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Background jobs on Celery workers (``houbei worker``), Redis as the broker.
+HOUBEI_JOBS_BACKEND = "celery"
+CELERY_BROKER_URL = env_str("HOUBEI_REDIS_URL")

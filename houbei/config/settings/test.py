@@ -25,7 +25,11 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="houbei-test-media-"))
+# A worker started by a test (the Celery test) shares the test's media folder.
+MEDIA_ROOT = Path(
+    os.environ.get("HOUBEI_TEST_MEDIA_ROOT") or tempfile.mkdtemp(prefix="houbei-test-media-")
+)
+CELERY_BROKER_URL = os.environ.get("HOUBEI_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="houbei-test-static-"))
 if not os.environ.get("DATABASE_URL"):
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
