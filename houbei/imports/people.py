@@ -13,7 +13,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -113,9 +113,9 @@ _NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九十", sta
 
 
 class Rejected(Exception):
+    """A row refused, with a reason code (REASONS here, DUTY_REASONS for duty records)."""
+
     def __init__(self, reason: str, message: str) -> None:
-        if reason not in REASONS:
-            raise ValueError(f"unknown reason code {reason!r}")
         self.reason = reason
         self.message = message
         super().__init__(message)
@@ -151,12 +151,6 @@ class PeoplePlan:
                 {"row": r.row, "reason": r.reason, "message": r.message} for r in self.rejected
             ],
         }
-
-    def rejected_by_reason(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for rejection in self.rejected:
-            counts[rejection.reason] = counts.get(rejection.reason, 0) + 1
-        return dict(sorted(counts.items()))
 
 
 @dataclass(frozen=True)
@@ -504,7 +498,12 @@ def _keep_missing_columns(data: PersonInput, current: Person, table: Table) -> P
 # --- the rejected rows, to fix and import again -----------------------------------------------
 
 
-def write_rejected(plan: PeoplePlan, path: str) -> None:
+class _WithRejections(Protocol):
+    table: Table
+    rejected: list[Rejection]
+
+
+def write_rejected(plan: _WithRejections, path: str) -> None:
     headers = [h or "" for h in plan.table.headers]
     with StreamedTable(
         path,

@@ -2,18 +2,26 @@ from __future__ import annotations
 
 import json
 from argparse import ArgumentParser
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from houbei.imports.people import apply_people_import, plan_people_import, write_rejected
+from houbei.campaigns.models import Campaign
+from houbei.imports.duty import DutyPlan, apply_duty_import, plan_duty_import
+from houbei.imports.people import (
+    PeoplePlan,
+    apply_people_import,
+    plan_people_import,
+    write_rejected,
+)
 from houbei.imports.reader import UnreadableFile
 from houbei.regions.models import Region
 
 
 class Command(BaseCommand):
-    help = "Import people from a roster workbook (.xlsx/.xls/.csv) into a village or town."
+    help = "Import a workbook (.xlsx/.xls/.csv): people into a village or town, or duty records."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         kinds = parser.add_subparsers(dest="kind", required=True)
@@ -24,24 +32,40 @@ class Command(BaseCommand):
         people.add_argument("--update", action="store_true", help="update people registered")
         people.add_argument("--errors", type=Path, help="write the rejected rows to this .xlsx")
         people.add_argument("--json", action="store_true", help="print the summary as JSON")
+        duty = kinds.add_parser("duty", help="duty records of a campaign (值守记录)")
+        duty.add_argument("file", type=Path)
+        duty.add_argument("--campaign", type=int, required=True, help="campaign id")
+        duty.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
+        duty.add_argument("--errors", type=Path, help="write the rejected rows to this .xlsx")
+        duty.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not path.is_file():
             raise CommandError(f"{path}: no such file")
-        region = _region(options["region"])
+        plan: PeoplePlan | DutyPlan
         try:
-            plan = plan_people_import(
-                scope=None,
-                data=path.read_bytes(),
-                filename=path.name,
-                region=region,
-                update=options["update"],
-            )
+            if options["kind"] == "people":
+                plan = plan_people_import(
+                    scope=None,
+                    data=path.read_bytes(),
+                    filename=path.name,
+                    region=_region(options["region"]),
+                    update=options["update"],
+                )
+                if not options["dry_run"]:
+                    apply_people_import(acting_user=None, plan=plan)
+            else:
+                campaign = Campaign.objects.filter(pk=options["campaign"]).first()
+                if campaign is None:
+                    raise CommandError(f"no campaign with id {options['campaign']}")
+                plan = plan_duty_import(
+                    scope=None, data=path.read_bytes(), filename=path.name, campaign=campaign
+                )
+                if not options["dry_run"]:
+                    apply_duty_import(acting_user=None, plan=plan)
         except UnreadableFile as error:
             raise CommandError(f"{path}: {error.message}") from None
-        if not options["dry_run"]:
-            apply_people_import(acting_user=None, plan=plan)
         if options["errors"] and plan.rejected:
             write_rejected(plan, str(options["errors"]))
         if options["json"]:
@@ -49,7 +73,7 @@ class Command(BaseCommand):
             return
         verb = "would be imported" if options["dry_run"] else "imported"
         self.stdout.write(f"{len(plan.accepted)} row(s) {verb}, {len(plan.rejected)} rejected.")
-        for reason, count in plan.rejected_by_reason().items():
+        for reason, count in sorted(Counter(r.reason for r in plan.rejected).items()):
             self.stdout.write(f"  {reason}: {count}")
         for rejection in plan.rejected:
             self.stderr.write(f"  row {rejection.row}: [{rejection.reason}] {rejection.message}")

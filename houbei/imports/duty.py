@@ -1,0 +1,255 @@
+"""Importing duty records (值守记录) of a campaign from a workbook: date, post, person (by ID
+number, or by name within the post's region when that name is unambiguous), start, end and
+task counts. Same reader and two steps as the people import; every record is saved through
+the duty service, so it waits for verification like any record entered after the fact, and
+overlaps with recorded shifts are refused row by row."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from houbei.accounts.models import User
+from houbei.accounts.roles import Capability
+from houbei.accounts.scoping import Scope
+from houbei.campaigns.models import Campaign, Post
+from houbei.duty.models import Source, TaskKind
+from houbei.duty.services.records import DutyInput, duty_record_create
+from houbei.imports.people import Rejected, Rejection, parse_birth
+from houbei.imports.reader import Cell, Row, Table, read_table
+from houbei.lib import crypto
+from houbei.lib.idnumber import IdNumberError, parse_id_number
+from houbei.lib.names import clean_name
+from houbei.lib.text import to_halfwidth
+from houbei.people.models import Person
+from houbei.people.services import ID_PURPOSE
+
+DUTY_HEADERS: dict[str, str] = {
+    **dict.fromkeys(["序号", "编号"], "serial"),
+    **dict.fromkeys(["日期", "值守日期", "执勤日期", "时间"], "date"),
+    **dict.fromkeys(["岗位", "卡点", "岗位名称", "值守点位", "点位", "卡口"], "post"),
+    **dict.fromkeys(["姓名", "值守人员", "人员"], "name"),
+    **dict.fromkeys(["身份证号", "身份证号码", "公民身份号码"], "id_number"),
+    **dict.fromkeys(["开始时间", "上岗时间", "开始", "起"], "start"),
+    **dict.fromkeys(["结束时间", "下岗时间", "结束", "止"], "end"),
+    **dict.fromkeys(["工作内容", "任务", "完成任务", "工作量"], "tasks"),
+    **dict.fromkeys(["备注", "说明"], "notes"),
+}
+DUTY_REASONS = (
+    "date_invalid",
+    "time_invalid",
+    "post_unknown",
+    "person_unknown",
+    "person_ambiguous",
+    "task_unknown",
+    "duplicate_in_file",
+    "not_saved",
+)
+
+
+@dataclass
+class DutyPlan:
+    campaign: Campaign
+    table: Table
+    accepted: list[tuple[int, Post, DutyInput]] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "accepted": len(self.accepted),
+            "rejected": [
+                {"row": r.row, "reason": r.reason, "message": r.message} for r in self.rejected
+            ],
+        }
+
+
+def plan_duty_import(
+    *, scope: Scope | None, data: bytes, filename: str, campaign: Campaign
+) -> DutyPlan:
+    kinds = {k.name: k for k in TaskKind.objects.filter(is_active=True)}
+    synonyms = {**DUTY_HEADERS, **{k: f"task:{k}" for k in kinds}}
+    table = read_table(data, filename, synonyms)
+    plan = DutyPlan(campaign=campaign, table=table)
+    posts = {p.name: p for p in Post.objects.filter(campaign=campaign).select_related("region")}
+    seen: dict[tuple[int, dt.datetime], int] = {}
+    for row in table.rows:
+        try:
+            post = posts.get(_str(row.values.get("post")))
+            if post is None:
+                raise Rejected(
+                    "post_unknown",
+                    _("%(post)s is not a post of %(campaign)s.")
+                    % {"post": _str(row.values.get("post")) or "—", "campaign": campaign.name},
+                )
+            person = _person(scope, row, post)
+            starts_at, ends_at = _times(row, campaign)
+            key = (person.pk, starts_at)
+            if key in seen:
+                raise Rejected(
+                    "duplicate_in_file",
+                    _("The same shift is on row %(row)d of this file.") % {"row": seen[key]},
+                )
+            seen[key] = row.number
+            tasks = _tasks(row, kinds)
+            notes = _str(row.values.get("notes"))[:200]
+            plan.accepted.append(
+                (row.number, post, DutyInput(person, starts_at, ends_at, tasks=tasks, notes=notes))
+            )
+        except Rejected as rejection:
+            plan.rejected.append(
+                Rejection(row.number, rejection.reason, rejection.message, row.raw)
+            )
+    return plan
+
+
+def _str(cell: Cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, dt.date):
+        return cell.isoformat()
+    return to_halfwidth(str(cell)).strip()
+
+
+def _person(scope: Scope | None, row: Row, post: Post) -> Person:
+    people = Person.objects.select_related("village")
+    if scope is not None:
+        people = people.filter(scope.region_q(Capability.PEOPLE_VIEW, "village__code"))
+    number = _str(row.values.get("id_number"))
+    if number:
+        try:
+            resident = parse_id_number(number)
+        except IdNumberError as error:
+            raise Rejected("person_unknown", error.message) from None
+        digest = crypto.lookup_digest(resident.number, purpose=ID_PURPOSE)
+        found = people.filter(id_number_digest=digest).first()
+        if found is None:
+            raise Rejected("person_unknown", _("Nobody with this ID number is registered here."))
+        return found
+    name = clean_name(_str(row.values.get("name")))
+    if not name:
+        raise Rejected("person_unknown", _("Give the ID number or the name."))
+    matches = list(
+        people.filter(name=name).filter(
+            Q(village__code__startswith=post.region.prefix)
+            | Q(village__merged_into__code__startswith=post.region.prefix)
+        )[:2]
+    )
+    if not matches:
+        raise Rejected(
+            "person_unknown",
+            _("Nobody called %(name)s is registered in %(region)s.")
+            % {"name": name, "region": post.region.name},
+        )
+    if len(matches) > 1:
+        raise Rejected(
+            "person_ambiguous",
+            _("Several people called %(name)s live in %(region)s: add the ID number.")
+            % {"name": name, "region": post.region.name},
+        )
+    return matches[0]
+
+
+def _times(row: Row, campaign: Campaign) -> tuple[dt.datetime, dt.datetime]:
+    day = _date(row.values.get("date"), campaign)
+    start = _clock(row.values.get("start"))
+    end = _clock(row.values.get("end"))
+    if start is None or end is None:
+        raise Rejected("time_invalid", _("Give the start and end times, e.g. 08:00 and 16:00."))
+    zone = timezone.get_current_timezone()
+    starts_at = dt.datetime.combine(day, start, tzinfo=zone)
+    ends_at = dt.datetime.combine(day, end, tzinfo=zone)
+    if ends_at <= starts_at:
+        ends_at += dt.timedelta(days=1)  # a night shift ends the next morning
+    return starts_at, ends_at
+
+
+def _date(cell: Cell, campaign: Campaign) -> dt.date:
+    if isinstance(cell, dt.date):
+        return cell
+    text = _str(cell)
+    short = re.fullmatch(r"(\d{1,2})月(\d{1,2})日?", text)
+    parsed = (
+        (campaign.start_date.year, int(short[1]), int(short[2])) if short else parse_birth(text)
+    )
+    try:
+        if parsed and parsed[2]:
+            return dt.date(*parsed)
+    except ValueError:
+        pass
+    raise Rejected(
+        "date_invalid",
+        _("The date %(value)s cannot be read; write it as 2020-02-03.") % {"value": text or "—"},
+    )
+
+
+def _clock(cell: Cell) -> dt.time | None:
+    if isinstance(cell, dt.datetime):
+        return cell.time()
+    text = _str(cell).replace("：", ":")
+    match = re.fullmatch(r"(\d{1,2})(?::(\d{2}))?(?::\d{2})?(?:点(?:(\d{1,2})分?)?)?", text)
+    if match is None:
+        return None
+    hour, minute = int(match[1]), int(match[2] or match[3] or 0)
+    if hour == 24 and minute == 0:
+        hour = 0
+    if hour > 23 or minute > 59:
+        return None
+    return dt.time(hour, minute)
+
+
+def _tasks(row: Row, kinds: dict[str, TaskKind]) -> dict[TaskKind, int]:
+    counts: dict[TaskKind, int] = {}
+    for key, cell in row.values.items():
+        if key.startswith("task:") and _str(cell):
+            counts[kinds[key[5:]]] = _count(_str(cell), key[5:])
+    for name, number in re.findall(r"([^\d\s,，;；、]+?)\s*(\d+)", _str(row.values.get("tasks"))):
+        kind = kinds.get(name.strip())
+        if kind is None:
+            raise Rejected(
+                "task_unknown",
+                _("%(task)s is not a task kind (%(known)s).")
+                % {"task": name, "known": "、".join(kinds)},
+            )
+        counts[kind] = counts.get(kind, 0) + int(number)
+    return counts
+
+
+def _count(text: str, kind: str) -> int:
+    if not text.isdigit():
+        raise Rejected("task_unknown", _("%(task)s must be a whole number.") % {"task": kind})
+    return int(text)
+
+
+def apply_duty_import(
+    *, acting_user: User | None, plan: DutyPlan, progress: Callable[[int, int], None] | None = None
+) -> int:
+    """Save every accepted row through the duty service, in one transaction; rows the service
+    refuses (an overlap with a recorded shift, a closed post) join the rejected ones."""
+    created = 0
+    kept = []
+    with transaction.atomic():
+        for done, (number, post, data) in enumerate(plan.accepted, 1):
+            try:
+                with transaction.atomic():
+                    duty_record_create(
+                        acting_user=acting_user, post=post, data=data, source=Source.IMPORT
+                    )
+                created += 1
+                kept.append((number, post, data))
+            except Exception as error:
+                messages = getattr(error, "messages", None) or [str(error)]
+                raw = next(r.raw for r in plan.table.rows if r.number == number)
+                plan.rejected.append(Rejection(number, "not_saved", "；".join(messages), raw))
+            if progress is not None and (done % 200 == 0 or done == len(plan.accepted)):
+                progress(done, len(plan.accepted))
+        plan.accepted = kept
+        plan.rejected.sort(key=lambda r: r.row)
+    return created

@@ -1,0 +1,102 @@
+"""Duty records imported from a workbook of a campaign's paper logs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+from django.core.management import call_command
+from openpyxl import Workbook
+
+from houbei.conftest import Frontline, World
+from houbei.duty.models import DutyRecord, Source, Status
+from houbei.imports.duty import apply_duty_import, plan_duty_import
+from houbei.tests.factories import make_person, next_id_number
+
+HEADERS = [
+    "序号",
+    "日期",
+    "岗位",
+    "姓名",
+    "身份证号码",
+    "上岗时间",
+    "下岗时间",
+    "摸排户数",
+    "工作内容",
+]
+
+
+def logbook(rows: list[list[object]]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["唐家湾卡点值守登记表"])
+    sheet.merge_cells("A1:I1")
+    sheet.append(HEADERS)
+    for index, row in enumerate(rows, 1):
+        sheet.append([index, *row])
+    sheet.append(["填表人：何军"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_duty_rows_are_matched_to_posts_and_people_and_saved_pending(
+    world: World, frontline: Frontline, frozen_now: object
+) -> None:
+    wang = make_person(world.village_a, "王强", id_number=next_id_number(dt.date(1990, 5, 3)))
+    make_person(world.village_a, "李明")
+    make_person(world.village_b, "李明")  # same name in another village of the town
+    zhang_number = next_id_number(dt.date(1988, 1, 2))
+    zhang = make_person(world.village_c, "张伟", id_number=zhang_number)
+    rows = [
+        [dt.date(2020, 2, 3), "唐家湾卡点", "王强", "", "08:00", "16:00", 12, "登记人数 17"],
+        ["2月4日", "唐家湾卡点", "王强", "", "22:00", "06:00", "", ""],  # a night shift
+        ["2020.02.05", "凌家镇农贸市场卡口", "", zhang_number, "6点", "18点", "", ""],
+        ["2020-02-05", "凌家镇农贸市场卡口", "李明", "", "06:00", "18:00", "", ""],  # ambiguous
+        ["2020-02-06", "不存在的卡点", "王强", "", "08:00", "16:00", "", ""],
+        ["2020-02-31", "唐家湾卡点", "王强", "", "08:00", "16:00", "", ""],
+        ["2020-02-07", "唐家湾卡点", "王强", "", "八点", "16:00", "", ""],
+        ["2020-02-08", "唐家湾卡点", "王强", "", "08:00", "16:00", "", "跳舞 3"],
+        [dt.date(2020, 2, 3), "唐家湾卡点", "王强", "", "08:00", "16:00", "", ""],  # again
+        ["2020-02-03", "唐家湾卡点", "王强", "", "12:00", "20:00", "", ""],  # overlaps row 3
+    ]
+    plan = plan_duty_import(
+        scope=None, data=logbook(rows), filename="唐家湾卡点.xlsx", campaign=frontline.campaign
+    )
+    assert [(r.row, r.reason) for r in plan.rejected] == [
+        (6, "person_ambiguous"),
+        (7, "post_unknown"),
+        (8, "date_invalid"),
+        (9, "time_invalid"),
+        (10, "task_unknown"),
+        (11, "duplicate_in_file"),
+    ]
+    created = apply_duty_import(acting_user=None, plan=plan)
+    assert created == 3
+    assert [(r.row, r.reason) for r in plan.rejected][-1] == (12, "not_saved")  # the overlap
+    first = DutyRecord.objects.get(person=wang, starts_at__date=dt.date(2020, 2, 3))
+    assert (first.status, first.source) == (Status.PENDING, Source.IMPORT)
+    assert {t.kind.code: t.count for t in first.task_counts.all()} == {
+        "households_screened": 12,
+        "people_registered": 17,
+    }
+    night = DutyRecord.objects.get(person=wang, notes="", starts_at__gt=first.ends_at)
+    assert night.ends_at is not None
+    assert night.ends_at - night.starts_at == dt.timedelta(hours=8)
+    assert DutyRecord.objects.filter(person=zhang, post=frontline.market).count() == 1
+
+
+def test_duty_import_on_the_command_line(
+    world: World, frontline: Frontline, frozen_now: object, tmp_path: Path
+) -> None:
+    make_person(world.village_a, "王强")
+    path = tmp_path / "值守.xlsx"
+    path.write_bytes(logbook([["2020-02-03", "唐家湾卡点", "王强", "", "08:00", "16:00", "", ""]]))
+    out = io.StringIO()
+    campaign = str(frontline.campaign.pk)
+    call_command("import", "duty", str(path), "--campaign", campaign, "--json", stdout=out)
+    assert json.loads(out.getvalue()) == {"accepted": 1, "rejected": []}
+    assert DutyRecord.objects.count() == 1
