@@ -161,7 +161,7 @@ def user_update(*, acting_user: User | None, user: User, display_name: str) -> U
             acting_user=acting_user,
             event_type=EventType.USER_UPDATED,
             target=user,
-            region=_audit_region(user),
+            region=audit_region(user),
             old=old,
             new=new,
         )
@@ -179,7 +179,7 @@ def user_set_active(*, acting_user: User | None, user: User, active: bool) -> Us
         acting_user=acting_user,
         event_type=EventType.USER_ACTIVATED if active else EventType.USER_DEACTIVATED,
         target=user,
-        region=_audit_region(user),
+        region=audit_region(user),
         old={"is_active": not active},
         new={"is_active": active},
     )
@@ -198,7 +198,7 @@ def user_reset_password(*, acting_user: User | None, user: User) -> str:
         acting_user=acting_user,
         event_type=EventType.USER_PASSWORD_RESET,
         target=user,
-        region=_audit_region(user),
+        region=audit_region(user),
     )
     return temporary
 
@@ -213,12 +213,13 @@ def user_change_own_password(*, user: User, new_password: str) -> User:
         acting_user=user,
         event_type=EventType.USER_PASSWORD_CHANGED,
         target=user,
-        region=_audit_region(user),
+        region=audit_region(user),
     )
     return user
 
 
-def _audit_region(user: User) -> Region:
+def audit_region(user: User) -> Region:
+    """Where events about an account are filed: its home region, else its first grant's."""
     if user.managed_in is not None:
         return user.managed_in
     grant = user.grants.select_related("region").first()

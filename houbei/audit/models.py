@@ -98,6 +98,8 @@ class EventType(models.IntegerChoices):
     USER_PASSWORD_CHANGED = 906, _("Password changed")
     GRANT_ADDED = 911, _("Role granted")
     GRANT_REVOKED = 912, _("Role revoked")
+    API_TOKEN_CREATED = 921, _("API token created")
+    API_TOKEN_REVOKED = 922, _("API token revoked")
 
 
 class AuditEvent(models.Model):

@@ -19,6 +19,7 @@ urlpatterns = [
     path("reports/", include("houbei.reports.urls")),
     path("jobs/", include("houbei.jobs.urls")),
     path("imports/", include("houbei.imports.urls")),
-    path("api/v1/", include("houbei.reports.api_urls")),
+    path("api/v1/", include("houbei.api.urls")),
+    path("api-tokens/", include("houbei.api.token_urls")),
     path("join/", include("houbei.teams.public_urls")),
 ]

@@ -5,6 +5,7 @@ job with progress."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tempfile
 
@@ -28,6 +29,8 @@ from houbei.imports.people import (
 )
 from houbei.jobs.models import Job
 from houbei.jobs.runner import Progress, job_handler, job_start
+from houbei.lib.excel import table_workbook
+from houbei.lib.idnumber import make_id_number
 from houbei.regions.models import Region
 
 
@@ -128,3 +131,79 @@ def import_job(job: Job, progress: Progress) -> tuple[str, str]:
         key=job.params["upload"], requested_by=job.requested_by
     )
     return _("rejected-rows") + ".xlsx", _apply(upload, progress)
+
+
+def example_roster() -> bytes:
+    """The example workbook of the upload page, in the shape villages send: two rows that
+    import and one the import refuses (an ID number a digit short)."""
+    wang = make_id_number("511002", dt.date(1990, 5, 3), 11)
+    li = make_id_number("511002", dt.date(1988, 2, 14), 22)
+    zhang = make_id_number("511002", dt.date(1991, 3, 1), 31)[:-1]
+    rows = [
+        [
+            1,
+            "王强",
+            "男",
+            "汉族",
+            "1990.05",
+            wang,
+            "13808320001",
+            "高中",
+            "中共党员",
+            "返乡农民工",
+            "1组",
+            "",
+        ],
+        [
+            2,
+            "李秀英",
+            "女",
+            "汉族",
+            "1988-02-14",
+            li,
+            "13808320002",
+            "大专",
+            "群众",
+            "志愿者",
+            "2组",
+            "",
+        ],
+        [
+            3,
+            "张伟",
+            "男",
+            "汉族",
+            "1991.03",
+            zhang,
+            "",
+            "初中",
+            "群众",
+            "",
+            "",
+            _("One digit short: the import hands this row back."),
+        ],
+    ]
+    return table_workbook(
+        title=_("Village reserve roster"),
+        subtitle=_("Filled in by the village Party branch · %(date)s")
+        % {"date": timezone.localdate().isoformat()},
+        headers=EXAMPLE_HEADERS,
+        rows=rows,
+        widths=[6, 10, 6, 8, 11, 21, 14, 8, 10, 12, 8, 30],
+    )
+
+
+EXAMPLE_HEADERS = [
+    "序号",
+    "姓名",
+    "性别",
+    "民族",
+    "出生年月",
+    "公民身份号码",
+    "联系电话",
+    "文化程度",
+    "政治面貌",
+    "人员类别",
+    "村民小组",
+    "备注",
+]

@@ -5,6 +5,7 @@ from houbei.imports import views
 app_name = "imports"
 urlpatterns = [
     path("people/", views.people_upload, name="people"),
+    path("people/example.xlsx", views.example, name="example"),
     path("<uuid:key>/", views.preview, name="preview"),
     path("<uuid:key>/apply/", views.apply, name="apply"),
     path("<uuid:key>/result/", views.result, name="result"),

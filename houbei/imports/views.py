@@ -14,7 +14,7 @@ from houbei.imports.forms import PeopleUploadForm
 from houbei.imports.models import UploadStatus
 from houbei.imports.reader import UnreadableFile
 from houbei.imports.selectors import import_regions, upload_get
-from houbei.imports.services import upload_apply, upload_preview
+from houbei.imports.services import example_roster, upload_apply, upload_preview
 from houbei.lib.excel import XLSX_CONTENT_TYPE
 from houbei.lib.http import AuthenticatedHttpRequest, content_disposition
 
@@ -91,4 +91,16 @@ def errors(request: AuthenticatedHttpRequest, key: str) -> HttpResponseBase:
     response = FileResponse(upload.errors.open("rb"), content_type=XLSX_CONTENT_TYPE)
     stem = upload.filename.rsplit(".", 1)[0]
     response["Content-Disposition"] = content_disposition(f"{stem}-{_('rejected-rows')}.xlsx")
+    return response
+
+
+@login_required
+@require_GET
+def example(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A roster in the usual shape to start from (or to try the import with): two good rows
+    and one the import will refuse, with its reason."""
+    if not request.scope.can(Capability.PEOPLE_EDIT):
+        raise PermissionDenied
+    response = HttpResponse(example_roster(), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(_("roster-example") + ".xlsx")
     return response

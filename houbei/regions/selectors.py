@@ -58,3 +58,16 @@ def region_merge_targets(*, scope: Scope, region: Region) -> QuerySet[Region]:
         .exclude(pk=region.pk)
         .order_by("code")
     )
+
+
+def region_by_typed_code(raw: str) -> Region | None:
+    """The current region an operator means by a code typed in full (511002102220) or in its
+    short official form (511002 for a district); None when there is none."""
+    digits = raw.strip()
+    if not digits.isdigit() or len(digits) > 12:
+        return None
+    return (
+        Region.objects.filter(code__in={digits, digits.ljust(12, "0")}, merged_into__isnull=True)
+        .order_by("-code")
+        .first()
+    )

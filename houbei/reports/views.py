@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,7 +31,6 @@ from houbei.reports.figures import (
     child_of_village,
     count,
     figure,
-    frontline_summary,
     sections,
 )
 from houbei.reports.selectors import report_campaigns, report_regions, resolve_filters
@@ -282,24 +281,3 @@ def dashboard_export(request: AuthenticatedHttpRequest) -> FileResponse:
     filters, _form = _filters(request)
     all_sections, children, _owner, counts = _counted(filters)
     return _download(exports.dashboard_tables(filters, all_sections, counts, children), filters)
-
-
-@login_required
-@require_GET
-def frontline_api(request: AuthenticatedHttpRequest) -> JsonResponse:
-    """The article's four figures as JSON (``/api/v1/reports/frontline/``)."""
-    filters, form = _filters(request)
-    if form.errors:
-        return JsonResponse(
-            {"error": {"code": "invalid", "fields": form.errors.get_json_data()}}, status=400
-        )
-    return JsonResponse(
-        {
-            "region": filters.region.code,
-            "campaign": filters.campaign.pk if filters.campaign else None,
-            "start": filters.start.isoformat(),
-            "end": filters.end.isoformat(),
-            **frontline_summary(filters),
-        },
-        json_dumps_params={"ensure_ascii": False},
-    )

@@ -53,14 +53,16 @@ def test_production_starts_with_everything_set(tmp_path):
         "HOUBEI_LOOKUP_KEY": "y" * 40,
         "HOUBEI_ALLOWED_HOSTS": "houbei.example.gov.cn",
         "DATABASE_URL": "postgres://houbei@127.0.0.1:5432/houbei",
+        "HOUBEI_REDIS_URL": "redis://127.0.0.1:6379/0",
         "HOUBEI_DATA_DIR": str(tmp_path),
     }
     result = _import_settings("houbei.config.settings.prod", env)
     assert result.returncode == 0, result.stderr
-    missing_db = _import_settings(
-        "houbei.config.settings.prod", {k: v for k, v in env.items() if k != "DATABASE_URL"}
-    )
-    assert "DATABASE_URL" in missing_db.stderr
+    for required in ("DATABASE_URL", "HOUBEI_REDIS_URL"):
+        missing = _import_settings(
+            "houbei.config.settings.prod", {k: v for k, v in env.items() if k != required}
+        )
+        assert required in missing.stderr
 
 
 def test_development_creates_and_keeps_its_own_keys(tmp_path):

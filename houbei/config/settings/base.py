@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "houbei.reports",
     "houbei.jobs",
     "houbei.imports",
+    "houbei.api",
+    "ninja",  # its Swagger UI files, served locally (no CDN)
     "houbei.demo",
 ]
 

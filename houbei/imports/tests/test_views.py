@@ -87,3 +87,13 @@ def test_a_large_file_is_imported_by_a_job_with_progress(
     assert response["Location"] == reverse("jobs:job", args=[job.key])
     assert job.status == JobStatus.DONE and (job.done, job.total) == (len(GOOD), len(GOOD))
     assert Person.objects.count() == len(GOOD)
+
+
+def test_the_example_roster_imports_two_rows_and_hands_one_back(world: World) -> None:
+    client = client_for(world.secretary_a)
+    example = client.get(reverse("imports:example"))
+    assert example.status_code == 200
+    post_file(client, world, example.content, "示例.xlsx")
+    upload = Upload.objects.get()
+    assert upload.preview["accepted"] == 2
+    assert [r["reason"] for r in upload.preview["rejected"]] == ["id_length"]

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from houbei.accounts.roles import Role
 from houbei.accounts.services import user_create
-from houbei.regions.models import Region
+from houbei.regions.selectors import region_by_typed_code
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         code = options["region"].strip()
-        region = Region.objects.filter(code=code.ljust(12, "0") if len(code) < 12 else code).first()
+        region = region_by_typed_code(code)
         if region is None:
             raise CommandError(f"No region with code {code}; load regions first.")
         try:

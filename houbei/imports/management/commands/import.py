@@ -18,6 +18,7 @@ from houbei.imports.people import (
 )
 from houbei.imports.reader import UnreadableFile
 from houbei.regions.models import Region
+from houbei.regions.selectors import region_by_typed_code
 
 
 class Command(BaseCommand):
@@ -80,9 +81,7 @@ class Command(BaseCommand):
 
 
 def _region(raw: str) -> Region:
-    digits = raw.strip()
-    for candidate in (digits, digits.ljust(12, "0")):
-        region = Region.objects.filter(code=candidate, merged_into__isnull=True).first()
-        if region is not None:
-            return region
-    raise CommandError(f"no region with code {raw}")
+    region = region_by_typed_code(raw)
+    if region is None:
+        raise CommandError(f"no region with code {raw}")
+    return region

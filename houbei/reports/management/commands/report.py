@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from houbei.campaigns.models import Campaign
 from houbei.regions.models import Region
+from houbei.regions.selectors import region_by_typed_code
 from houbei.reports.figures import figure, frontline_summary
 from houbei.reports.selectors import operator_filters
 
@@ -46,12 +47,7 @@ class Command(BaseCommand):
 
 
 def _region(raw: str) -> Region:
-    """A full 12-digit code, or the short official form (511002 for a district)."""
-    digits = raw.strip()
-    if not digits.isdigit() or len(digits) > 12:
-        raise CommandError(f"{raw!r} is not a region code")
-    for candidate in (digits, digits.ljust(12, "0")):
-        region = Region.objects.filter(code=candidate).first()
-        if region is not None:
-            return region
-    raise CommandError(f"no region with code {raw}")
+    region = region_by_typed_code(raw)
+    if region is None:
+        raise CommandError(f"no region with code {raw}")
+    return region
