@@ -7,6 +7,13 @@ Contract (every service that changes such data follows it):
   and personal identifiers only in their masked form;
 - ``region`` is the region the change belongs to, which is how the audit log is scoped.
 Signals are never used: they would hide who acted and break the one-transaction rule.
+
+Tamper evidence: events are numbered without gaps (``sequence``) and each carries a keyed
+hash (HMAC-SHA256 with a key derived from ``HOUBEI_LOOKUP_KEY``) over its content and the
+previous event's hash. ``houbei audit verify`` recomputes the chain; an event edited,
+deleted or inserted directly in the database breaks it. The application itself can only
+append: saving an existing event, updating or deleting events raises (and on PostgreSQL a
+trigger refuses UPDATE and DELETE on the table).
 """
 
 from __future__ import annotations
@@ -102,7 +109,33 @@ class EventType(models.IntegerChoices):
     API_TOKEN_REVOKED = 922, _("API token revoked")
 
 
+class AppendOnly(Exception):
+    """The audit trail is appended to, never changed."""
+
+
+class AuditQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnly("audit events cannot be updated")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnly("audit events cannot be deleted")
+
+
+class AuditChainHead(models.Model):
+    """One row: the last event's number and hash. Appending locks it, which orders the
+    chain even when several transactions write events at once."""
+
+    sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"{self.sequence}: {self.last_hash[:12]}"
+
+
 class AuditEvent(models.Model):
+    sequence = models.PositiveBigIntegerField(unique=True, null=True, editable=False)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    entry_hash = models.CharField(max_length=64, blank=True, editable=False)
     event_time = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     acting_user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -126,6 +159,8 @@ class AuditEvent(models.Model):
     )
     extra_data = models.JSONField(default=dict, blank=True)
 
+    objects = AuditQuerySet.as_manager()
+
     class Meta:
         ordering = ["-event_time", "-id"]
         verbose_name = _("audit event")
@@ -143,6 +178,14 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_event_type_display()}: {self.target_label}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AppendOnly("audit events cannot be changed")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnly("audit events cannot be deleted")
 
     def get_event_type_display(self) -> str:
         if self.event_type in EventType.values:

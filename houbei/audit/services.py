@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
+from houbei.audit.chain import link
 from houbei.audit.models import AuditEvent, EventType
 
 if TYPE_CHECKING:
@@ -31,15 +34,18 @@ def audit_record(
         data["old"] = dict(old)
     if new is not None:
         data["new"] = dict(new)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         acting_user=acting_user,
         event_type=event_type,
         target_type=ContentType.objects.get_for_model(target),
         target_id=str(target.pk),
         target_label=str(target)[:200],
         region=region,
-        extra_data=data,
+        extra_data=json.loads(json.dumps(data, cls=DjangoJSONEncoder)),  # as it is read back
     )
+    link(event)
+    event.save()
+    return event
 
 
 def changed_values(

@@ -1,0 +1,84 @@
+"""The hash chain of the audit trail (see models.py): what is hashed, appending, verifying."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from houbei.audit.models import AuditChainHead, AuditEvent
+
+GENESIS = "0" * 64
+
+
+def _key() -> bytes:
+    # A key of its own, derived from the lookup key: whoever can edit the database but does
+    # not hold the application's keys cannot forge a consistent chain.
+    return hmac.new(
+        str(settings.HOUBEI_LOOKUP_KEY).encode(), b"houbei audit chain v1", hashlib.sha256
+    ).digest()
+
+
+def canonical(event: AuditEvent) -> bytes:
+    content = {
+        "sequence": event.sequence,
+        "time": event.event_time.isoformat(timespec="microseconds"),
+        "user": event.acting_user_id,
+        "type": event.event_type,
+        "target_type": event.target_type_id,
+        "target_id": event.target_id,
+        "target_label": event.target_label,
+        "region": event.region_id,
+        "data": event.extra_data,
+    }
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def entry_hash(event: AuditEvent, prev_hash: str) -> str:
+    return hmac.new(_key(), prev_hash.encode() + canonical(event), hashlib.sha256).hexdigest()
+
+
+def link(event: AuditEvent) -> None:
+    """Give a new (unsaved) event its place in the chain. Call inside the transaction that
+    saves it: the head row stays locked until that transaction ends."""
+    head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+    event.sequence = head.sequence + 1
+    event.prev_hash = head.last_hash
+    event.entry_hash = entry_hash(event, event.prev_hash)
+    head.sequence, head.last_hash = event.sequence, event.entry_hash
+    head.save(update_fields=["sequence", "last_hash"])
+
+
+@dataclass(frozen=True)
+class Break:
+    sequence: int
+    problem: str  # "changed", "missing", "unexpected", "head"
+
+    def __str__(self) -> str:
+        return f"event {self.sequence}: {self.problem}"
+
+
+def verify(chunk: int = 2000) -> Iterator[Break]:
+    """Every break of the chain, in order: an event whose content no longer matches its hash
+    (changed), a number skipped (missing), a hash that does not follow its predecessor
+    (unexpected: inserted or reordered), and a head that does not match the last event."""
+    expected_sequence, previous = 1, GENESIS
+    for event in AuditEvent.objects.order_by("sequence").iterator(chunk_size=chunk):
+        if event.sequence is None:
+            yield Break(0, "unexpected")
+            continue
+        while expected_sequence < event.sequence:
+            yield Break(expected_sequence, "missing")
+            expected_sequence += 1
+        if event.prev_hash != previous:
+            yield Break(event.sequence, "unexpected")
+        if entry_hash(event, event.prev_hash) != event.entry_hash:
+            yield Break(event.sequence, "changed")
+        previous, expected_sequence = event.entry_hash, event.sequence + 1
+    head = AuditChainHead.objects.filter(pk=1).first()
+    if head is not None and (head.sequence, head.last_hash) != (expected_sequence - 1, previous):
+        yield Break(head.sequence, "head")
