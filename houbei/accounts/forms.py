@@ -3,9 +3,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from houbei.accounts.lockout import clear_failures, is_locked_out, record_failure
 from houbei.accounts.roles import ROLE_REGION_LEVELS, Role
 from houbei.accounts.scoping import Scope
 from houbei.accounts.selectors import regions_for_granting
@@ -69,10 +71,32 @@ class UserEditForm(forms.Form):
 
 
 class SignInForm(AuthenticationForm):
-    """Django's sign-in form with messages that do not say whether the username exists."""
+    """Django's sign-in form with messages that do not say whether the username exists, and
+    a lockout after repeated wrong passwords (accounts/lockout.py)."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("The username or password is wrong. Both are case-sensitive."),
         "inactive": _("This account has been deactivated. Ask your administrator."),
+        "locked_out": _(
+            "Too many wrong passwords. Sign-in is paused for %(minutes)d minutes; "
+            "ask your administrator if you have forgotten the password."
+        ),
     }
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        if username and is_locked_out(username, self.request):
+            raise forms.ValidationError(
+                self.error_messages["locked_out"],
+                code="locked_out",
+                params={"minutes": settings.HOUBEI_SIGNIN_LOCKOUT_MINUTES},
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError as error:
+            if username and error.code == "invalid_login":
+                record_failure(username, self.request)
+            raise
+        clear_failures(username)
+        return cleaned

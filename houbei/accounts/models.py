@@ -70,3 +70,14 @@ class Grant(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} @ {self.region.name}"
+
+
+class FailedSignIn(models.Model):
+    """A wrong password (or unknown name) at sign-in: counted to lock out guessing."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.at:%Y-%m-%d %H:%M}"

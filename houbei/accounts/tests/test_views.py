@@ -104,3 +104,41 @@ def test_sign_in_with_the_real_password(world: World):
         ).status_code
         == 302
     )
+
+
+def test_repeated_wrong_passwords_pause_sign_in(world, settings) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from houbei.tests.factories import PASSWORD
+
+    settings.HOUBEI_SIGNIN_MAX_FAILURES = 3
+    client = Client()
+    url = reverse("accounts:login")
+    for _ in range(3):
+        wrong = client.post(url, {"username": "village-a", "password": "wrong-password"})
+        assert "用户名或密码错误" in wrong.content.decode()
+    locked = client.post(url, {"username": "village-a", "password": PASSWORD})
+    assert locked.status_code == 200 and "_auth_user_id" not in client.session
+    assert "密码错误次数过多" in locked.content.decode()
+    # Unknown names are paused the same way: the message says nothing about existence.
+    for _ in range(3):
+        client.post(url, {"username": "nobody", "password": "x"})
+    assert (
+        "密码错误次数过多"
+        in client.post(url, {"username": "nobody", "password": "x"}).content.decode()
+    )
+    # After the window, the right password works again.
+    from houbei.accounts.models import FailedSignIn
+
+    FailedSignIn.objects.all().delete()
+    assert client.post(url, {"username": "village-a", "password": PASSWORD}).status_code == 302
+
+
+def test_pages_carry_a_strict_content_security_policy(world) -> None:
+    from django.test import Client
+
+    response = Client().get("/accounts/login/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+    assert "unsafe-eval" not in policy and "camera=()" in response["Permissions-Policy"]

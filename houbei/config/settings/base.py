@@ -62,6 +62,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "houbei.web.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -216,3 +217,24 @@ CELERY_BROKER_URL = "redis://127.0.0.1:6379/0"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # jobs are long: one at a time per worker process
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Sign-in lockout (accounts/lockout.py): this many wrong passwords for one username within
+# this many minutes pause its sign-in for the rest of the window.
+HOUBEI_SIGNIN_MAX_FAILURES = 5
+HOUBEI_SIGNIN_LOCKOUT_MINUTES = 15
+
+# Every profile sends it, so the browser tests run under the same policy as production.
+HOUBEI_CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
