@@ -18,6 +18,7 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -96,6 +97,8 @@ def _grid(data: bytes, filename: str) -> Iterator[tuple[str, list[list[object]]]
         raise UnreadableFile(_message("extension"))
     from python_calamine import CalamineWorkbook
 
+    if lower.endswith((".xlsx", ".xlsm")):
+        _refuse_bombs(data)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as error:  # calamine raises its own error types for broken files
@@ -103,6 +106,22 @@ def _grid(data: bytes, filename: str) -> Iterator[tuple[str, list[list[object]]]
     for name in workbook.sheet_names:
         sheet = workbook.get_sheet_by_name(name)
         yield name, [list(row) for row in sheet.to_python(skip_empty_area=False)]
+
+
+# An .xlsx is a zip archive: a few kilobytes can unpack to gigabytes. A real roster of
+# 100 000 rows unpacks to well under this, at ratios far below the limit.
+MAX_UNPACKED_BYTES = 500 * 1024 * 1024
+MAX_RATIO = 200
+
+
+def _refuse_bombs(data: bytes) -> None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as error:
+        raise UnreadableFile(_message("broken")) from error
+    if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_RATIO * max(len(data), 1):
+        raise UnreadableFile(_message("bomb"))
 
 
 def _decode(data: bytes) -> str:
@@ -122,6 +141,7 @@ def _message(kind: str) -> str:
         "broken": _(
             "This file cannot be opened as an Excel workbook. Save it again in Excel and retry."
         ),
+        "bomb": _("This workbook unpacks to far more data than a roster holds; it was not opened."),
         "encoding": _("This CSV file is neither UTF-8 nor GBK. Save it again from Excel as CSV."),
         "no_header": _("No header row with 姓名 was found in the first %(rows)d rows of any sheet.")
         % {"rows": HEADER_SCAN_ROWS},

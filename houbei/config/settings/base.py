@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "houbei.accounts.middleware.ScopeMiddleware",
     "houbei.accounts.middleware.PasswordChangeRequiredMiddleware",
+    "houbei.web.middleware.DatabaseUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "houbei.config.urls"
@@ -238,3 +239,7 @@ HOUBEI_CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
+
+# A connection found broken is replaced at the next request: Houbei recovers by itself when
+# the database comes back after an outage.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -381,3 +381,15 @@ def test_the_command_line_prints_json_and_exits_by_what_it_could_read(
     broken.write_bytes(b"nope")
     with pytest.raises(CommandError):
         call_command("import", "people", str(broken), "--region", world.village_a.code)
+
+
+def test_a_decompression_bomb_is_refused_unopened(world: World) -> None:
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (60 * 1024 * 1024))
+    with pytest.raises(UnreadableFile) as error:
+        plan(world, buffer.getvalue(), "炸弹.xlsx")
+    assert "远超" in error.value.message
