@@ -1762,22 +1762,17 @@ CASES = [
         args=lambda w, r: [token_of(w).pk],
         other="secretary_b",
     ),
-    Case(
-        "jobs:job",
-        "get",
-        "district_admin",
-        200,
-        args=lambda w, r: [job_of(w).key],
-        other="town_x_admin",
-    ),
-    Case(
-        "jobs:download",
-        "get",
-        "district_admin",
-        200,
-        args=lambda w, r: [job_of(w).key],
-        other="town_x_admin",
-    ),
+    *[
+        Case(
+            route,
+            "get",
+            "district_admin",
+            200,
+            args=lambda w, r: [job_of(w).key],
+            other="town_x_admin",
+        )
+        for route in ("jobs:job", "jobs:download")
+    ],
 ]
 
 

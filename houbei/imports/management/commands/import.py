@@ -27,18 +27,17 @@ class Command(BaseCommand):
     def add_arguments(self, parser: ArgumentParser) -> None:
         kinds = parser.add_subparsers(dest="kind", required=True)
         people = kinds.add_parser("people", help="a roster of people (花名册)")
-        people.add_argument("file", type=Path)
         people.add_argument("--region", required=True, help="village or town code")
-        people.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
         people.add_argument("--update", action="store_true", help="update people registered")
-        people.add_argument("--errors", type=Path, help="write the rejected rows to this .xlsx")
-        people.add_argument("--json", action="store_true", help="print the summary as JSON")
         duty = kinds.add_parser("duty", help="duty records of a campaign (值守记录)")
-        duty.add_argument("file", type=Path)
         duty.add_argument("--campaign", type=int, required=True, help="campaign id")
-        duty.add_argument("--dry-run", action="store_true", help="check every row, write nothing")
-        duty.add_argument("--errors", type=Path, help="write the rejected rows to this .xlsx")
-        duty.add_argument("--json", action="store_true", help="print the summary as JSON")
+        for kind in (people, duty):
+            kind.add_argument("file", type=Path)
+            kind.add_argument(
+                "--dry-run", action="store_true", help="check every row, write nothing"
+            )
+            kind.add_argument("--errors", type=Path, help="write the rejected rows to this .xlsx")
+            kind.add_argument("--json", action="store_true", help="print the summary as JSON")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
