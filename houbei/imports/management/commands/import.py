@@ -39,6 +39,11 @@ class Command(BaseCommand):
             kind.add_argument("--errors", type=Path, help="write the rejected rows to this .xlsx")
             kind.add_argument("--json", action="store_true", help="print the summary as JSON")
 
+    def _progress(self, done: int, total: int) -> None:
+        # On stderr, so that --json output stays clean; nothing is committed before the end.
+        self.stderr.write(f"saving {done}/{total}")
+        self.stderr.flush()
+
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         if not path.is_file():
@@ -54,7 +59,7 @@ class Command(BaseCommand):
                     update=options["update"],
                 )
                 if not options["dry_run"]:
-                    apply_people_import(acting_user=None, plan=plan)
+                    apply_people_import(acting_user=None, plan=plan, progress=self._progress)
             else:
                 campaign = Campaign.objects.filter(pk=options["campaign"]).first()
                 if campaign is None:
@@ -63,7 +68,7 @@ class Command(BaseCommand):
                     scope=None, data=path.read_bytes(), filename=path.name, campaign=campaign
                 )
                 if not options["dry_run"]:
-                    apply_duty_import(acting_user=None, plan=plan)
+                    apply_duty_import(acting_user=None, plan=plan, progress=self._progress)
         except UnreadableFile as error:
             raise CommandError(f"{path}: {error.message}") from None
         if options["errors"] and plan.rejected:
