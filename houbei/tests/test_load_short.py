@@ -24,7 +24,7 @@ def test_ten_users_mixing_check_ins_searches_lists_and_dashboards(live_server: L
         pytest.skip("concurrent server threads need the test database on a server")
     call_command("demo", "--no-serve", stdout=io.StringIO())
     records = DutyRecord.objects.count()
-    report = run(live_server.url, DEMO_ACCOUNTS, users=10, seconds=8)
+    report = run(live_server.url, DEMO_ACCOUNTS, users=10, seconds=8, think=(0.0, 0.3))
     table = {row[0]: row for row in report.table()}
     assert report.errors() == 0, report.table()
     assert table["all"][1] > 50

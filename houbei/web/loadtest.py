@@ -21,6 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+THINK_SECONDS = (0.5, 2.5)
 
 
 @dataclass
@@ -79,16 +80,19 @@ class VirtualUser:
             request.add_header("X-CSRFToken", self._csrf())
             request.add_header("Referer", self.base + path)
         started = time.perf_counter()
-        status, text = 0, ""
+        status, text, landed = 0, "", ""
         try:
             with self.opener.open(request, timeout=30) as response:
                 status, text = response.status, response.read().decode("utf-8", "replace")
+                landed = response.geturl()
         except urllib.error.HTTPError as error:
             status = error.code
         except (urllib.error.URLError, TimeoutError, ConnectionError):
             status = 0
         elapsed = time.perf_counter() - started
-        good = status in (ok or {200})
+        # Sent back to the sign-in page: the session was lost — an error, whatever the status.
+        signed_out = "/accounts/login/" in landed and action != "sign-in page"
+        good = status in (ok or {200}) and not signed_out
         with self.lock:
             self.report.samples.append(Sample(action, elapsed, good))
         return text
@@ -100,6 +104,10 @@ class VirtualUser:
             "/accounts/login/",
             {"username": self.username, "password": self.password},
         )
+
+    def think(self, seconds: tuple[float, float]) -> None:
+        """A person reads the page before the next click."""
+        time.sleep(self.rng.uniform(*seconds))
 
     def step(self) -> None:
         raise NotImplementedError
@@ -140,13 +148,20 @@ class PostLeader(VirtualUser):
         # application then refuses with a message (400/409) — an answer, not an error.
         answers = {200, 302, 400, 409}
         if check_outs and (not check_ins or self.rng.random() < 0.5):
-            self.request("check-out", self.rng.choice(check_outs), {}, answers)
+            # 404: another user checked this shift out meanwhile (no longer open).
+            self.request("check-out", self.rng.choice(check_outs), {}, answers | {404})
         elif check_ins:
             action, person = self.rng.choice(check_ins)
             self.request("check-in", action, {"person": person}, answers)
 
 
-def run(base_url: str, accounts: list[tuple[str, str, str]], users: int, seconds: float) -> Report:
+def run(
+    base_url: str,
+    accounts: list[tuple[str, str, str]],
+    users: int,
+    seconds: float,
+    think: tuple[float, float] = THINK_SECONDS,
+) -> Report:
     """``users`` virtual users drawn in turn from ``accounts`` (username, password, kind
     "clerk" or "post"), each working for ``seconds``."""
     parts = urllib.parse.urlsplit(base_url)
@@ -161,6 +176,7 @@ def run(base_url: str, accounts: list[tuple[str, str, str]], users: int, seconds
         user.sign_in()
         while time.monotonic() < deadline:
             user.step()
+            user.think(think)
 
     threads = [threading.Thread(target=work, args=(n,), daemon=True) for n in range(users)]
     for thread in threads:

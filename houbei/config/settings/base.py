@@ -104,6 +104,15 @@ DATABASES = {
         conn_max_age=env_int("HOUBEI_DB_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Many users at once on the embedded database (measured with ``houbei loadtest``): WAL lets
+    # readers work beside the one writer, IMMEDIATE transactions queue writers at BEGIN
+    # instead of failing with "database is locked" halfway, and a writer waits up to 20 s.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
