@@ -20,7 +20,7 @@ $(VENV)/.dev: pyproject.toml constraints.txt | $(BIN)/python
 	touch $@ $(VENV)/.runtime
 
 ## Set up and run the demo on embedded SQLite: http://127.0.0.1:8000
-demo: $(VENV)/.runtime
+demo: system-deps $(VENV)/.runtime
 	$(BIN)/houbei demo
 
 ## Set up and run the whole quality gate on SQLite: lint, types, translations, tests
