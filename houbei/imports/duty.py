@@ -80,6 +80,7 @@ def plan_duty_import(
     plan = DutyPlan(campaign=campaign, table=table)
     posts = {p.name: p for p in Post.objects.filter(campaign=campaign).select_related("region")}
     seen: dict[tuple[int, dt.datetime], int] = {}
+    people = _People(scope)
     for row in table.rows:
         try:
             post = posts.get(_str(row.values.get("post")))
@@ -89,7 +90,7 @@ def plan_duty_import(
                     _("%(post)s is not a post of %(campaign)s.")
                     % {"post": _str(row.values.get("post")) or "—", "campaign": campaign.name},
                 )
-            person = _person(scope, row, post)
+            person = people.find(row, post)
             starts_at, ends_at = _times(row, campaign)
             key = (person.pk, starts_at)
             if key in seen:
@@ -116,6 +117,29 @@ def _str(cell: Cell) -> str:
     if isinstance(cell, dt.date):
         return cell.isoformat()
     return to_halfwidth(str(cell)).strip()
+
+
+class _People:
+    """Who a row names, remembered: a duty log names the same people on many rows."""
+
+    def __init__(self, scope: Scope | None) -> None:
+        self.scope = scope
+        self.found: dict[tuple[str, str], Person | Rejected] = {}
+
+    def find(self, row: Row, post: Post) -> Person:
+        key = (
+            _str(row.values.get("id_number")),
+            f"{_str(row.values.get('name'))}@{post.region_id}",
+        )
+        if key not in self.found:
+            try:
+                self.found[key] = _person(self.scope, row, post)
+            except Rejected as rejection:
+                self.found[key] = rejection
+        result = self.found[key]
+        if isinstance(result, Rejected):
+            raise Rejected(result.reason, result.message)
+        return result
 
 
 def _person(scope: Scope | None, row: Row, post: Post) -> Person:
