@@ -150,6 +150,74 @@ def merge_village(world: World) -> None:
     world.village_merged.refresh_from_db()
 
 
+@dataclass(frozen=True)
+class Side:
+    """Where one set of test records lives, who works there, and the names that mark them.
+
+    The persona ladder builds its records on side A (花红村); the leak harness builds the
+    same records on other sides too and looks for their names where they must not be."""
+
+    district: Region
+    town: Region
+    village: Region
+    group: Region  # a villager group of ``village``
+    group2: Region
+    neighbour: Region  # another village of the same town
+    merging: Region  # a village of the same town that can be merged into ``village``
+    secretary: User
+    town_admin: User
+    district_admin: User
+    post_leader: User
+    clerk: User  # a joint-review clerk of the side's district (公安分局)
+    person: str  # names of the records, each unique to the side
+    other: str
+    applicant: str
+    relative: str
+    checkpoint: str
+    market: str
+    team: str
+    deed: str
+    tough_post: str
+
+    def markers(self) -> tuple[str, ...]:
+        """The names that must never appear to someone who may not see this side."""
+        return (
+            self.person,
+            self.other,
+            self.applicant,
+            self.checkpoint,
+            self.team,
+            self.deed,
+            self.tough_post,
+        )
+
+
+def side_a(world: World) -> Side:
+    return Side(
+        district=world.district,
+        town=world.town_x,
+        village=world.village_a,
+        group=world.group_a1,
+        group2=world.group_a2,
+        neighbour=world.village_b,
+        merging=world.village_merged,
+        secretary=world.secretary_a,
+        town_admin=world.town_x_admin,
+        district_admin=world.district_admin,
+        post_leader=world.post_leader,
+        clerk=world.clerk,
+        person="王強",
+        other="钟利洪",
+        applicant="罗佳怡",
+        relative="王小强",
+        checkpoint="唐家湾卡点",
+        market="凌家镇农贸市场卡口",
+        team="花红村志愿服务队",
+        deed="送爱心午餐",
+        tough_post="防汛抢险一线岗",
+    )
+
+
 @dataclass
 class Frontline:
     """The 2020 epidemic campaign of 市中区 with two posts:
@@ -173,6 +241,11 @@ def frozen_now() -> Iterator[time_machine.Traveller]:
 
 @pytest.fixture
 def frontline(world: World) -> Frontline:
+    return build_frontline(side_a(world))
+
+
+def build_frontline(side: Side, campaign: Campaign | None = None) -> Frontline:
+    """The campaign of the side's district (or ``campaign``) with the side's two posts."""
     from houbei.campaigns.models import CampaignType, PostType
     from houbei.campaigns.services import (
         ShiftSpec,
@@ -181,11 +254,11 @@ def frontline(world: World) -> Frontline:
         post_create,
     )
 
-    campaign = campaign_create(
+    campaign = campaign or campaign_create(
         acting_user=None,
         name="2020年新冠肺炎疫情防控",
         campaign_type=CampaignType.objects.get(code="epidemic"),
-        region=world.district,
+        region=side.district,
         start_date=dt.date(2020, 1, 24),
         end_date=dt.date(2020, 4, 30),
     )
@@ -193,17 +266,17 @@ def frontline(world: World) -> Frontline:
         acting_user=None,
         campaign=campaign,
         post_type=PostType.objects.get(code="checkpoint"),
-        name="唐家湾卡点",
-        region=world.village_a,
+        name=side.checkpoint,
+        region=side.village,
         pattern=pattern_round_the_clock(3, people_needed=2),
-        leaders=[world.post_leader],
+        leaders=[side.post_leader],
     )
     market = post_create(
         acting_user=None,
         campaign=campaign,
         post_type=PostType.objects.get(code="market_patrol"),
-        name="凌家镇农贸市场卡口",
-        region=world.town_x,
+        name=side.market,
+        region=side.town,
         pattern=[
             ShiftSpec("白班", dt.time(6), 12 * 60, 2),
             ShiftSpec("夜班", dt.time(18), 12 * 60, 1),

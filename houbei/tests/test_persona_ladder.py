@@ -20,6 +20,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from openpyxl import Workbook
 from PIL import Image
 
 from houbei.accounts.models import Grant, User
@@ -31,7 +32,7 @@ from houbei.assessments.services import round_create
 from houbei.audit.models import AuditEvent, EventType
 from houbei.audit.selectors import audit_for_record
 from houbei.conftest import NOW as BJ_NOW
-from houbei.conftest import Frontline, World
+from houbei.conftest import Frontline, Side, World, side_a
 from houbei.cultivation.models import Assignment, Mentorship
 from houbei.cultivation.services import assignment_add, mentorship_add
 from houbei.deeds.models import Deed, DeedEvidence
@@ -78,6 +79,7 @@ def jpeg_bytes(color: str = "red") -> bytes:
 
 @dataclass
 class Records:
+    side: Side  # where the records live (side A: 花红村), who works there, their names
     person: Person  # in 花红村 (village A), with a photo
     account: User  # a post leader of 花红村, created by the 凌家镇 admin
     grant: Grant
@@ -110,18 +112,23 @@ class Records:
 
 @pytest.fixture
 def records(world: World, frontline: Frontline, frozen_now) -> Records:
+    return build_records(side_a(world), frontline)
+
+
+def build_records(side: Side, frontline: Frontline) -> Records:
+    """One record of every kind on ``side``; the ladder's cases address them."""
     person = make_person(
-        world.village_a,
-        "王強",
-        villager_group=world.group_a1,
+        side.village,
+        side.person,
+        villager_group=side.group,
         id_number=next_id_number(dt.date(1990, 5, 1)),
     )
     person.photo.save("p.jpg", SimpleUploadedFile("p.jpg", jpeg_bytes()), save=True)
     account, _ = user_create(
-        acting_user=world.town_x_admin,
-        username="post-new",
+        acting_user=side.town_admin,
+        username=f"post-new-{side.village.code}",
         display_name="何军",
-        region=world.village_a,
+        region=side.village,
         role=Role.POST_LEADER,
     )
     event = audit_for_record(record=person).get(event_type=EventType.PERSON_CREATED)
@@ -131,44 +138,44 @@ def records(world: World, frontline: Frontline, frozen_now) -> Records:
         acting_user=None, post=checkpoint, template=morning, day=dt.date(2020, 2, 20), person=person
     )
     pending = duty_record_create(
-        acting_user=world.secretary_a,
+        acting_user=side.secretary,
         post=checkpoint,
         data=DutyInput(person, BJ_NOW - dt.timedelta(hours=28), BJ_NOW - dt.timedelta(hours=20)),
     )
-    other = make_person(world.village_a, "钟利洪")
+    other = make_person(side.village, side.other)
     open_record = duty_check_in(
-        acting_user=world.post_leader,
+        acting_user=side.post_leader,
         post=checkpoint,
         person=other,
         at=BJ_NOW - dt.timedelta(hours=4),
     )
     team = team_create(
         acting_user=None,
-        name="花红村志愿服务队",
+        name=side.team,
         kind=TeamKind.objects.get(code="volunteer_service"),
-        region=world.village_a,
+        region=side.village,
     )
     membership = team_add_member(acting_user=None, team=team, person=person)
     link = signup_link_open(acting_user=None, team=team)
     application = application_submit(
         link=link,
         data=ApplicationInput(
-            name="罗佳怡",
+            name=side.applicant,
             id_number=next_id_number(male=False),
             phone="13990001234",
-            village=world.village_a,
+            village=side.village,
         ),
     )
     deed = deed_create(
         acting_user=None,
         person=person,
         date=dt.date(2020, 2, 3),
-        title="送爱心午餐",
+        title=side.deed,
         narrative="连续多日为卡点志愿者送午餐",
         files=[SimpleUploadedFile("lunch.jpg", jpeg_bytes("green"))],
     )
     nominate(
-        acting_user=world.secretary_a,
+        acting_user=side.secretary,
         person=person,
         route="frontline_team",
         reasons="连续值守卡点",
@@ -177,7 +184,7 @@ def records(world: World, frontline: Frontline, frozen_now) -> Records:
         campaign=frontline.campaign,
     )
     decision = decide(
-        acting_user=world.secretary_a,
+        acting_user=side.secretary,
         person=person,
         to_stage="village_reserve",
         deciding_level="village",
@@ -186,10 +193,10 @@ def records(world: World, frontline: Frontline, frozen_now) -> Records:
         expected_version=1,
     )
     town_round = round_create(
-        acting_user=world.town_x_admin,
+        acting_user=side.town_admin,
         name="2020年上半年镇级评估",
         level="town",
-        region=world.town_x,
+        region=side.town,
         held_on=dt.date(2020, 2, 19),
         subjects=[person],
     )
@@ -204,19 +211,19 @@ def records(world: World, frontline: Frontline, frozen_now) -> Records:
         acting_user=None,
         person=person,
         kind="tough_post",
-        title="防汛抢险一线岗",
+        title=side.tough_post,
         started_on=dt.date(2020, 2, 1),
     )
     party_step_record(
         acting_user=None, person=person, step=Step.APPLY, values={"applied_on": dt.date(2020, 2, 1)}
     )
     police = Department.objects.get(code="police")
-    police.clerks.add(world.clerk)
+    police.clerks.add(side.clerk)
 
     def batch(name: str, opened: dt.date, subject: Person) -> ReviewBatch:
         return batch_open(
             acting_user=None,
-            region=world.district,
+            region=side.district,
             name=name,
             opened_on=opened,
             deadline=opened + dt.timedelta(days=3),
@@ -249,7 +256,7 @@ def records(world: World, frontline: Frontline, frozen_now) -> Records:
         seat.role: seat
         for seat in seats_set_up(
             acting_user=None,
-            village=world.village_a,
+            village=side.village,
             party_deputies=0,
             party_members=2,
             committee_deputies=0,
@@ -265,6 +272,7 @@ def records(world: World, frontline: Frontline, frozen_now) -> Records:
     )
     relationship = relationship_add(acting_user=None, person=person, relative=other, kind="cousin")
     return Records(
+        side=side,
         person=person,
         account=account,
         grant=account.grants.get(),
@@ -319,13 +327,13 @@ class Case:
         return f"{self.method} {self.route}{self.label}"
 
 
-def person_post(world: World, records: Records | None = None) -> dict[str, Any]:
+def person_post(side: Side, records: Records | None = None) -> dict[str, Any]:
     data = {
         "name": "陳麗華",
         "id_number": next_id_number(male=False),
         "phone": "139 0000 1111",
-        "village": world.village_a.pk,
-        "villager_group": world.group_a2.pk,
+        "village": side.village.pk,
+        "villager_group": side.group2.pk,
         "political_status": "cyl_member",
         "ethnicity": "01",
     }
@@ -343,7 +351,7 @@ def account_pk(w: World, r: Records) -> list[Any]:
 
 
 def code_a(w: World, r: Records) -> list[Any]:
-    return [w.village_a.code]
+    return [r.side.village.code]
 
 
 def campaign_pk(w: World, r: Records) -> list[Any]:
@@ -384,29 +392,38 @@ NO_REGISTRY = ("post_leader", "clerk", "sysadmin", "outsider")
 DISTRICT_ONLY = ("town_x_admin", "secretary_a", "auditor")
 
 
-def upload_of(world: World) -> Upload:
+def workbook_bytes() -> bytes:
+    """A real (one-cell) workbook, so that whoever downloads it can open it."""
+    workbook = Workbook()
+    workbook.active.append(["王强"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def upload_of(side: Side) -> Upload:
     """A roster checked by 花红村's secretary, not imported yet (one per test)."""
-    upload = Upload.objects.filter(requested_by=world.secretary_a).first()
+    upload = Upload.objects.filter(requested_by=side.secretary).first()
     if upload is None:
         upload = Upload(
-            requested_by=world.secretary_a,
-            region=world.village_a,
+            requested_by=side.secretary,
+            region=side.village,
             filename="花红村.csv",
             preview={"accepted": 1, "rejected": [], "sheet": "CSV", "updates": 0},
         )
         line = f"姓名,身份证号\n王强,{next_id_number()}\n".encode()
         upload.file.save("ladder.csv", ContentFile(line), save=False)
-        upload.errors.save("ladder-errors.xlsx", ContentFile(b"PK"), save=False)
+        upload.errors.save("ladder-errors.xlsx", ContentFile(workbook_bytes()), save=False)
         upload.save()
     return upload
 
 
-def upload_key(find: Callable[[World], Upload]) -> Args:
-    return lambda w, r: [find(w).key]
+def upload_key(find: Callable[[Side], Upload]) -> Args:
+    return lambda w, r: [find(r.side).key]
 
 
-def applied_upload_of(world: World) -> Upload:
-    upload = upload_of(world)
+def applied_upload_of(side: Side) -> Upload:
+    upload = upload_of(side)
     upload.status = UploadStatus.APPLIED
     upload.result = {"created": 1, "updated": 0, "rejected": []}
     upload.save()
@@ -446,7 +463,7 @@ CASES = [
         data=lambda w, r: {
             "display_name": "黄春梅",
             "username": "secretary-new",
-            "region": w.village_b.pk,
+            "region": r.side.neighbour.pk,
             "role": "village_secretary",
         },
         forbidden=("secretary_a", "auditor"),
@@ -476,7 +493,7 @@ CASES = [
         "town_x_admin",
         302,
         args=account_pk,
-        data=lambda w, r: {"region": w.village_b.pk, "role": "post_leader"},
+        data=lambda w, r: {"region": r.side.neighbour.pk, "role": "post_leader"},
         other="town_y_admin",
         forbidden=("secretary_a",),
     ),
@@ -572,8 +589,8 @@ CASES = [
         "post",
         "district_admin",
         302,
-        args=lambda w, r: [w.village_merged.code],
-        data=lambda w, r: {"into": w.village_a.pk, "on": "2020-05-31"},
+        args=lambda w, r: [r.side.merging.code],
+        data=lambda w, r: {"into": r.side.village.pk, "on": "2020-05-31"},
         other="auditor_other",
         readonly="auditor",
     ),
@@ -613,7 +630,7 @@ CASES = [
         "post",
         "secretary_a",
         302,
-        data=lambda w, r: person_post(w),
+        data=lambda w, r: person_post(r.side),
         forbidden=("auditor", "post_leader"),
     ),
     Case(
@@ -621,7 +638,7 @@ CASES = [
         "get",
         "secretary_a",
         200,
-        data=lambda w, r: {"village": w.village_a.pk},
+        data=lambda w, r: {"village": r.side.village.pk},
         forbidden=("auditor", "post_leader"),
     ),
     Case("people:detail", "get", "secretary_a", 200, args=person_pk, other="secretary_b"),
@@ -649,7 +666,7 @@ CASES = [
         "town_x_admin",
         302,
         args=person_pk,
-        data=lambda w, r: person_post(w, r),
+        data=lambda w, r: person_post(r.side, r),
         other="town_y_admin",
         readonly="auditor",
     ),
@@ -693,7 +710,7 @@ CASES = [
         data=lambda w, r: {
             "name": "2020年防汛",
             "campaign_type": r.frontline.campaign.campaign_type_id,
-            "region": w.town_x.pk,
+            "region": r.side.town.pk,
             "start_date": "2020-02-01",
         },
         forbidden=("secretary_a", "auditor"),
@@ -742,7 +759,7 @@ CASES = [
         data=lambda w, r: {
             "name": "花红村宣传排查",
             "post_type": r.frontline.checkpoint.post_type_id,
-            "region": w.village_a.pk,
+            "region": r.side.village.pk,
             "pattern": "1x24",
             "people_needed": 1,
             "max_shift_hours": 12,
@@ -771,7 +788,7 @@ CASES = [
             "people_needed": 2,
             "max_shift_hours": 12,
             "is_active": "on",
-            "leaders": [w.post_leader.pk],
+            "leaders": [r.side.post_leader.pk],
         },
         other="secretary_b",
         readonly="post_leader",
@@ -948,7 +965,7 @@ CASES = [
         data=lambda w, r: {
             "name": "花红村青年突击队",
             "kind": r.team.kind_id,
-            "region": w.village_a.pk,
+            "region": r.side.village.pk,
         },
         forbidden=("auditor",),
     ),
@@ -1217,7 +1234,7 @@ CASES = [
         "town_x_admin",
         302,
         data=lambda w, r: {
-            "region": w.town_x.pk,
+            "region": r.side.town.pk,
             "name": "2020年镇级考察",
             "held_on": "2020-02-20",
             "subjects": [r.person.pk],
@@ -1511,7 +1528,7 @@ CASES = [
             "code": "police",
             "name": "公安分局",
             "is_active": "on",
-            "clerks": [w.clerk.pk],
+            "clerks": [r.side.clerk.pk],
         },
         forbidden=DISTRICT_ONLY,
     ),
@@ -1651,7 +1668,10 @@ CASES = [
         "secretary_a",
         302,
         args=person_pk,
-        data=lambda w, r: {"relative": make_person(w.village_a, "王小强").pk, "kind": "sibling"},
+        data=lambda w, r: {
+            "relative": make_person(r.side.village, r.side.relative).pk,
+            "kind": "sibling",
+        },
         other="secretary_b",
         readonly="auditor",
     ),
@@ -1731,7 +1751,7 @@ CASES = [
             "file": SimpleUploadedFile(
                 "花红村.csv", f"姓名,身份证号\n王强,{next_id_number()}\n".encode()
             ),
-            "region": w.village_a.pk,
+            "region": r.side.village.pk,
         },
         readonly="auditor",
         forbidden=NO_REGISTRY,
@@ -1759,7 +1779,7 @@ CASES = [
         "post",
         "secretary_a",
         302,
-        args=lambda w, r: [token_of(w).pk],
+        args=lambda w, r: [token_of(r.side).pk],
         other="secretary_b",
     ),
     *[
@@ -1768,7 +1788,7 @@ CASES = [
             "get",
             "district_admin",
             200,
-            args=lambda w, r: [job_of(w).key],
+            args=lambda w, r: [job_of(r.side).key],
             other="town_x_admin",
         )
         for route in ("jobs:job", "jobs:download")
@@ -1776,24 +1796,27 @@ CASES = [
 ]
 
 
-def token_of(world: World) -> ApiToken:
-    token = ApiToken.objects.filter(user=world.secretary_a).first()
+def token_of(side: Side) -> ApiToken:
+    token = ApiToken.objects.filter(user=side.secretary).first()
     if token is None:
         token = ApiToken.objects.create(
-            user=world.secretary_a, name="统计", prefix="hb_x", digest="0" * 64
+            user=side.secretary,
+            name="统计",
+            prefix=f"hb_{side.village.pk}",
+            digest=f"{side.village.pk:064}",
         )
     return token
 
 
-def job_of(world: World) -> Job:
+def job_of(side: Side) -> Job:
     """A finished export of the district admin's (one per test)."""
     job, created = Job.objects.get_or_create(
-        requested_by=world.district_admin,
+        requested_by=side.district_admin,
         kind="reports.export",
         defaults={"title": "导出", "language": "zh-hans", "status": JobStatus.DONE, "total": 1},
     )
     if created:
-        job.result.save("ladder.xlsx", ContentFile(b"PK"), save=False)
+        job.result.save("ladder.xlsx", ContentFile(workbook_bytes()), save=False)
         job.result_name = "花名册.xlsx"
         job.save()
     return job

@@ -61,7 +61,7 @@ OPS = [
         body=lambda w, r: {
             "name": "陈丽华",
             "id_number": next_id_number(male=False),
-            "village": w.village_a.code,
+            "village": r.side.village.code,
         },
         readonly="auditor",
     ),
