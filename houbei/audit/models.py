@@ -107,6 +107,7 @@ class EventType(models.IntegerChoices):
     GRANT_REVOKED = 912, _("Role revoked")
     API_TOKEN_CREATED = 921, _("API token created")
     API_TOKEN_REVOKED = 922, _("API token revoked")
+    FIELD_KEYS_ROTATED = 931, _("Personal data re-encrypted with the newest key")
 
 
 class AppendOnly(Exception):

@@ -66,3 +66,28 @@ def lookup_digest(value: str, *, purpose: str) -> str:
     """A keyed digest for equality lookups; ``purpose`` keeps ID and phone digests apart."""
     message = f"{purpose}:{value}".encode()
     return hmac.new(_lookup_key(), message, hashlib.sha256).hexdigest()
+
+
+def reencrypt(token: str) -> str:
+    """The same value encrypted with the first (newest) key; raises DecryptionError when no
+    configured key reads it."""
+    try:
+        return _cipher().rotate(token.encode("ascii")).decode("ascii")
+    except InvalidToken as error:
+        raise DecryptionError("no configured field key decrypts this value") from error
+
+
+def key_index(token: str) -> int | None:
+    """Which key of ``HOUBEI_FIELD_KEYS`` encrypted ``token`` (0 is the newest); None when
+    none does."""
+    for index, key in enumerate(settings.HOUBEI_FIELD_KEYS):
+        try:
+            Fernet(key).decrypt(token.encode("ascii"))
+        except InvalidToken:
+            continue
+        return index
+    return None
+
+
+def new_key() -> str:
+    return Fernet.generate_key().decode("ascii")

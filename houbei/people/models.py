@@ -42,6 +42,8 @@ class Person(TimeStampedModel):
     masked form for display; the plain values exist only in services (lib/crypto.py).
     """
 
+    ENCRYPTED_FIELDS = ("id_number_encrypted", "phone_encrypted")  # see people/keys.py
+
     name = models.CharField(pgettext_lazy("person", "name"), max_length=40)
     # |王强|wangqiang|wq| — see lib/names.py
     name_search = models.CharField(max_length=255, editable=False)

@@ -105,6 +105,8 @@ class VolunteerApplication(TimeStampedModel):
     Identifiers are stored like the registry's (encrypted, digest, masked). One pending
     application per ID number and team: applying again updates it."""
 
+    ENCRYPTED_FIELDS = ("id_number_encrypted", "phone_encrypted")  # see people/keys.py
+
     team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="applications")
     link = models.ForeignKey(SignupLink, on_delete=models.PROTECT, related_name="applications")
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
