@@ -18,7 +18,7 @@ from houbei.campaigns.selectors import (
     regions_for_posts,
 )
 from houbei.campaigns.services import ShiftSpec, pattern_round_the_clock
-from houbei.lib.forms import NativeDateInput, VocabularyChoiceField
+from houbei.lib.forms import NativeDateInput, SeenEventField, VocabularyChoiceField
 from houbei.lib.text import to_halfwidth
 from houbei.regions.forms import RegionChoiceField
 from houbei.regions.models import Region
@@ -27,6 +27,7 @@ DATE = NativeDateInput()
 
 
 class CampaignForm(forms.Form):
+    seen_event = SeenEventField()
     name = forms.CharField(label=pgettext_lazy("thing", "Name"), max_length=80)
     campaign_type = VocabularyChoiceField(label=_("Type"), queryset=CampaignType.objects.none())
     region = RegionChoiceField(
@@ -126,6 +127,7 @@ class LeaderChoiceField(forms.ModelMultipleChoiceField[User]):
 
 
 class PostForm(forms.Form):
+    seen_event = SeenEventField()
     name = forms.CharField(
         label=pgettext_lazy("thing", "Name"), max_length=80, help_text=_("e.g. 唐家湾卡点")
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from houbei.accounts.roles import Capability, Role
 from houbei.accounts.scoping import Scope
+from houbei.audit.conflicts import refuse_stale_edit
 from houbei.audit.models import EventType
 from houbei.audit.services import audit_record, changed_values
 from houbei.campaigns.models import (
@@ -91,12 +92,19 @@ CAMPAIGN_EDITABLE = ("name", "campaign_type", "start_date", "end_date", "status"
 
 
 @transaction.atomic
-def campaign_update(*, acting_user: User | None, campaign: Campaign, **changes: Any) -> Campaign:
+def campaign_update(
+    *,
+    acting_user: User | None,
+    campaign: Campaign,
+    seen_event: int | None = None,
+    **changes: Any,
+) -> Campaign:
     unknown = set(changes) - set(CAMPAIGN_EDITABLE)
     if unknown:
         raise TypeError(f"campaign_update cannot change {sorted(unknown)}")
     _require(acting_user, campaign.region, Capability.CAMPAIGN_MANAGE)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    refuse_stale_edit(campaign, seen_event)
     before = campaign_snapshot(campaign)
     for key, value in changes.items():
         setattr(campaign, key, value.strip() if isinstance(value, str) else value)
@@ -264,11 +272,13 @@ def post_update(
     max_shift_hours: int,
     leaders: Sequence[User],
     pattern: Sequence[ShiftSpec] | None = None,
+    seen_event: int | None = None,
 ) -> Post:
     """Change a post. A new shift pattern applies to days not yet rostered; shifts already
     on the roster keep their times."""
     _require(acting_user, post.region, Capability.POST_MANAGE)
     post = Post.objects.select_for_update().get(pk=post.pk)
+    refuse_stale_edit(post, seen_event)
     before = post_snapshot(post)
     post.name, post.post_type, post.place = name.strip(), post_type, place.strip()
     post.is_active, post.max_shift_hours = is_active, max_shift_hours

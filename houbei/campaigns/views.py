@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from houbei.accounts.roles import Capability
+from houbei.audit.conflicts import latest_event_id
 from houbei.campaigns import services
 from houbei.campaigns.forms import CampaignForm, PostForm, pattern_text
 from houbei.campaigns.models import Campaign
@@ -101,6 +102,7 @@ def campaign_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "end_date": campaign.end_date,
         "status": campaign.status,
         "description": campaign.description,
+        "seen_event": latest_event_id(campaign),
     }
     form = CampaignForm(
         request.POST or None, scope=request.scope, campaign=campaign, initial=initial
@@ -179,6 +181,7 @@ def post_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "leaders": list(post.leaders.all()),
         "max_shift_hours": post.max_shift_hours,
         "is_active": post.is_active,
+        "seen_event": latest_event_id(post),
     }
     form = PostForm(
         request.POST or None,
@@ -201,6 +204,7 @@ def post_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 max_shift_hours=data["max_shift_hours"],
                 leaders=list(data["leaders"]),
                 pattern=data["shift_specs"],
+                seen_event=data["seen_event"],
             )
         except ValidationError as error:
             apply_validation_error(form, error)

@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+handler500 = "houbei.web.views.server_error"
+
 urlpatterns = [
     path("", include("houbei.web.urls")),
     path("accounts/", include("houbei.accounts.urls")),

@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from houbei.cultivation.models import AssignmentKind, MentorRole, Outcome
-from houbei.lib.forms import NativeDateInput
+from houbei.lib.forms import NativeDateInput, SeenEventField
 
 
 class MentorForm(forms.Form):
@@ -42,6 +42,7 @@ class AssignmentForm(forms.Form):
 
 
 class OutcomeForm(forms.Form):
+    seen_event = SeenEventField()
     place = forms.CharField(label=_("Place"), max_length=120, required=False)
     ended_on = forms.DateField(label=_("Until"), widget=NativeDateInput(), required=False)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices, required=False)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from houbei.accounts.roles import Capability
 from houbei.accounts.scoping import Scope
+from houbei.audit.conflicts import refuse_stale_edit
 from houbei.audit.models import EventType
 from houbei.audit.services import audit_record, changed_values
 from houbei.cultivation.models import (
@@ -256,6 +257,7 @@ def assignment_update(
     outcome: str,
     outcome_notes: str,
     place: str,
+    seen_event: int | None = None,
 ) -> Assignment:
     """The end, outcome and appraisal of an assignment (跟岗鉴定), once it is over."""
     _require(acting_user, assignment.person)
@@ -264,6 +266,7 @@ def assignment_update(
         .select_related("person__village")
         .get(pk=assignment.pk)
     )
+    refuse_stale_edit(locked, seen_event)
     before = assignment_snapshot(locked)
     locked.ended_on, locked.outcome = ended_on, outcome
     locked.outcome_notes, locked.place = outcome_notes.strip(), place.strip()

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from houbei.accounts.roles import Capability
+from houbei.audit.conflicts import latest_event_id
 from houbei.cultivation import services
 from houbei.cultivation.forms import (
     AssignmentForm,
@@ -141,6 +142,7 @@ def assignment_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "ended_on": assignment.ended_on,
             "outcome": assignment.outcome,
             "outcome_notes": assignment.outcome_notes,
+            "seen_event": latest_event_id(assignment),
         },
     )
     return _form_page(

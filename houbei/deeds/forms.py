@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from houbei.campaigns.models import Campaign
 from houbei.deeds.models import CommendationLevel
-from houbei.lib.forms import NativeDateInput
+from houbei.lib.forms import NativeDateInput, SeenEventField
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -32,6 +32,7 @@ class CampaignChoiceField(forms.ModelChoiceField[Campaign]):
 
 
 class DeedForm(forms.Form):
+    seen_event = SeenEventField()
     date = forms.DateField(label=_("Date"), widget=NativeDateInput())
     title = forms.CharField(
         label=_("Title"), max_length=80, help_text=_("e.g. 连续多日为卡点志愿者送爱心午餐")

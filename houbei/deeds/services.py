@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from houbei.accounts.roles import Capability
 from houbei.accounts.scoping import Scope
+from houbei.audit.conflicts import refuse_stale_edit
 from houbei.audit.models import EventType
 from houbei.audit.services import audit_record, changed_values
 from houbei.campaigns.models import Campaign
@@ -111,6 +112,7 @@ def deed_update(
     narrative: str,
     level: str,
     campaign: Campaign | None,
+    seen_event: int | None = None,
 ) -> Deed:
     _require(acting_user, deed.person)
     Person.objects.select_for_update().get(pk=deed.person_id)
@@ -119,6 +121,7 @@ def deed_update(
         .select_related("campaign", "person")
         .get(pk=deed.pk)
     )
+    refuse_stale_edit(deed, seen_event)
     before = deed_snapshot(deed)
     contribution_before = indicators.deed_contribution(deed.person_id, deed.campaign_id, deed.level)
     deed.date, deed.title, deed.narrative, deed.level, deed.campaign = (

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from houbei.accounts.roles import Capability
+from houbei.audit.conflicts import latest_event_id
 from houbei.campaigns.selectors import campaign_list
 from houbei.deeds import services
 from houbei.deeds.forms import DeedForm, EvidenceForm
@@ -63,6 +64,7 @@ def deed_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "narrative": deed.narrative,
         "level": deed.level,
         "campaign": deed.campaign_id,
+        "seen_event": latest_event_id(deed),
     }
     form = DeedForm(
         request.POST or None,
@@ -81,6 +83,7 @@ def deed_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 narrative=data["narrative"],
                 level=data["level"],
                 campaign=data["campaign"],
+                seen_event=data["seen_event"],
             )
         except ValidationError as error:
             apply_validation_error(form, error)

@@ -5,7 +5,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from houbei.lib.i18n import term_label
@@ -14,6 +14,12 @@ from houbei.lib.i18n import term_label
 def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None:
     """Put a service's ValidationError on the form: keyed messages next to their field when
     the form has it, everything else at the top of the form."""
+    latest = getattr(error, "latest", None)  # audit/conflicts.py StaleEdit
+    if latest is not None and "seen_event" in form.fields and form.is_bound:
+        # Shown again with the newest change as seen: saving again overwrites knowingly.
+        data = form.data.copy() if isinstance(form.data, QueryDict) else dict(form.data)
+        data["seen_event"] = str(latest.pk)
+        form.data = data
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
@@ -23,6 +29,16 @@ def apply_validation_error(form: forms.BaseForm, error: ValidationError) -> None
             target = None
         for item in errors:
             form.add_error(target, item)
+
+
+class SeenEventField(forms.IntegerField):
+    """Hidden on edit forms: the newest audit event of the record as the form showed it
+    (audit/conflicts.py). Empty on forms that create."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, min_value=0, **kwargs)
 
 
 class VocabularyChoiceField(forms.ModelChoiceField[Any]):

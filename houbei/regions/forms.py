@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from houbei.lib.forms import NativeDateInput
+from houbei.lib.forms import NativeDateInput, SeenEventField
 from houbei.lib.i18n import in_interface_script as zh
 from houbei.regions.codes import PREFIX_LENGTH, Level
 from houbei.regions.models import Region, RegionKind
@@ -50,6 +50,7 @@ class RegionChildForm(forms.Form):
 
 
 class RegionEditForm(forms.Form):
+    seen_event = SeenEventField()
     name = forms.CharField(label=_("Name"), max_length=60)
     kind = forms.ChoiceField(label=_("Kind"), choices=RegionKind.choices)
     urban_rural_class = forms.CharField(label=_("Urban-rural class"), max_length=3, required=False)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from houbei.audit.conflicts import refuse_stale_edit
 from houbei.audit.models import EventType
 from houbei.audit.services import audit_record, changed_values
 from houbei.regions.codes import CodeError, Level, validate_code
@@ -94,12 +95,15 @@ REGION_EDITABLE_FIELDS = ("name", "kind", "urban_rural_class", "valid_from", "va
 
 
 @transaction.atomic
-def region_update(*, acting_user: User | None, region: Region, **changes: Any) -> Region:
+def region_update(
+    *, acting_user: User | None, region: Region, seen_event: int | None = None, **changes: Any
+) -> Region:
     """Change a region's name, kind, class or validity. Code, level and parent are fixed."""
     unknown = set(changes) - set(REGION_EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"region_update cannot change {sorted(unknown)}")
     region = Region.objects.select_for_update().get(pk=region.pk)
+    refuse_stale_edit(region, seen_event)
     before = region_snapshot(region)
     for field, value in changes.items():
         setattr(region, field, value.strip() if isinstance(value, str) else value)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from houbei.accounts.roles import Capability
+from houbei.audit.conflicts import latest_event_id
 from houbei.lib.forms import apply_validation_error
 from houbei.lib.http import AuthenticatedHttpRequest
 from houbei.people.selectors import people_counts_by_child
@@ -131,6 +132,7 @@ def region_edit(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
             "urban_rural_class": region.urban_rural_class,
             "valid_from": region.valid_from,
             "valid_to": region.valid_to,
+            "seen_event": latest_event_id(region),
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 
 from houbei.accounts.scoping import Scope
 from houbei.campaigns.models import Campaign
-from houbei.lib.forms import NativeDateInput, VocabularyChoiceField
+from houbei.lib.forms import NativeDateInput, SeenEventField, VocabularyChoiceField
 from houbei.lib.i18n import in_interface_script
 from houbei.lib.idnumber import IdNumberError, parse_id_number
 from houbei.lib.phone import PhoneError, normalize_phone
@@ -30,6 +30,7 @@ class CampaignChoiceField(forms.ModelMultipleChoiceField[Campaign]):
 
 
 class TeamForm(forms.Form):
+    seen_event = SeenEventField()
     name = forms.CharField(
         label=pgettext_lazy("thing", "Name"), max_length=80, help_text=_("e.g. 花红村志愿服务队")
     )

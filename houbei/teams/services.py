@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from houbei.accounts.roles import Capability
 from houbei.accounts.scoping import Scope
+from houbei.audit.conflicts import refuse_stale_edit
 from houbei.audit.models import EventType
 from houbei.audit.services import audit_record, changed_values
 from houbei.lib import crypto
@@ -107,9 +108,11 @@ def team_update(
     kind: TeamKind,
     leader: Person | None,
     campaigns: list[Any],
+    seen_event: int | None = None,
 ) -> Team:
     _require(acting_user, team.region)
     team = Team.objects.select_for_update().get(pk=team.pk)
+    refuse_stale_edit(team, seen_event)
     before = team_snapshot(team)
     team.name, team.kind, team.leader = name.strip(), kind, leader
     team.full_clean()

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from houbei.audit.conflicts import latest_event_id
 from houbei.campaigns.selectors import campaign_list
 from houbei.lib.forms import apply_validation_error
 from houbei.lib.http import AuthenticatedHttpRequest
@@ -106,6 +107,7 @@ def team_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "kind": team.kind_id,
             "leader": team.leader_id,
             "campaigns": list(team.campaigns.all()),
+            "seen_event": latest_event_id(team),
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -118,6 +120,7 @@ def team_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 kind=data["kind"],
                 leader=data["leader"],
                 campaigns=list(data["campaigns"]),
+                seen_event=data["seen_event"],
             )
         except ValidationError as error:
             apply_validation_error(form, error)

@@ -42,10 +42,19 @@ class DatabaseUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if not isinstance(exception, OperationalError | InterfaceError):
-            return None
-        logger.error("database unavailable: %s", exception)
-        # A plain template: the usual context (user, navigation) would need the database.
-        response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = "60"
-        return response
+        return database_unavailable(exception)
+
+
+def database_unavailable(exception: BaseException | None) -> HttpResponse | None:
+    """The 503 page when ``exception`` says the database cannot be reached, else None.
+
+    Used for exceptions in views (the middleware above, also with DEBUG on) and, through the
+    500 handler, for those raised earlier — by the session, authentication or scope
+    middleware, which touch the database before any view runs."""
+    if not isinstance(exception, OperationalError | InterfaceError):
+        return None
+    logger.error("database unavailable: %s", exception)
+    # A plain template: the usual context (user, navigation) would need the database.
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = "60"
+    return response

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import sys
+
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views import defaults
 from django.views.decorators.http import require_GET
 
 from houbei.accounts.roles import Capability
@@ -16,6 +19,7 @@ from houbei.party.rules import Urgency
 from houbei.party.selectors import due_items
 from houbei.people.selectors import people_summary
 from houbei.pipeline.selectors import pool_status
+from houbei.web.middleware import database_unavailable
 
 
 @login_required
@@ -57,3 +61,9 @@ def healthz(request: AuthenticatedHttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """handler500: the database being out of reach is a 503 with its own page, wherever in
+    the request it was noticed; anything else is Django's 500 page (500.html)."""
+    return database_unavailable(sys.exc_info()[1]) or defaults.server_error(request)
