@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from houbei.audit.models import AuditEvent
+from houbei.audit.models import AuditEvent, EventType
 from houbei.audit.presenters import describe_changes
 from houbei.audit.selectors import audit_for_record
 
@@ -36,7 +36,7 @@ class StaleEdit(ValidationError):
             )
             % {
                 "who": who,
-                "when": formats.date_format(latest.event_time, "Y-m-d H:i"),
+                "when": formats.date_format(timezone.localtime(latest.event_time), "Y-m-d H:i"),
                 "changes": f"（{changes}）" if changes else "",
             },
             code="stale_edit",
@@ -48,11 +48,17 @@ def latest_event_id(record: models.Model) -> int:
     return audit_for_record(record=record).order_by("-pk").values_list("pk", flat=True).first() or 0
 
 
-def refuse_stale_edit(record: models.Model, seen_event: int | None) -> None:
-    """Call with the record's row locked. ``None``: the caller did not show the record first
-    (an import, the API): nothing to compare with."""
+def refuse_stale_edit(record: models.Model, seen_event: int | None, edit: EventType) -> None:
+    """Call with the record's row locked. Only a newer ``edit`` event conflicts (a member
+    added to a team meanwhile does not stop its renaming). ``seen_event`` None: the caller
+    did not show the record first (an import, the API): nothing to compare with."""
     if seen_event is None:
         return
-    newer = audit_for_record(record=record).filter(pk__gt=seen_event).order_by("-pk").first()
+    newer = (
+        audit_for_record(record=record)
+        .filter(pk__gt=seen_event, event_type=edit)
+        .order_by("-pk")
+        .first()
+    )
     if newer is not None:
         raise StaleEdit(newer)

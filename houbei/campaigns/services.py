@@ -104,7 +104,7 @@ def campaign_update(
         raise TypeError(f"campaign_update cannot change {sorted(unknown)}")
     _require(acting_user, campaign.region, Capability.CAMPAIGN_MANAGE)
     campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
-    refuse_stale_edit(campaign, seen_event)
+    refuse_stale_edit(campaign, seen_event, EventType.CAMPAIGN_UPDATED)
     before = campaign_snapshot(campaign)
     for key, value in changes.items():
         setattr(campaign, key, value.strip() if isinstance(value, str) else value)
@@ -278,7 +278,7 @@ def post_update(
     on the roster keep their times."""
     _require(acting_user, post.region, Capability.POST_MANAGE)
     post = Post.objects.select_for_update().get(pk=post.pk)
-    refuse_stale_edit(post, seen_event)
+    refuse_stale_edit(post, seen_event, EventType.POST_UPDATED)
     before = post_snapshot(post)
     post.name, post.post_type, post.place = name.strip(), post_type, place.strip()
     post.is_active, post.max_shift_hours = is_active, max_shift_hours

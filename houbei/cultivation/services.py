@@ -266,7 +266,7 @@ def assignment_update(
         .select_related("person__village")
         .get(pk=assignment.pk)
     )
-    refuse_stale_edit(locked, seen_event)
+    refuse_stale_edit(locked, seen_event, EventType.ASSIGNMENT_UPDATED)
     before = assignment_snapshot(locked)
     locked.ended_on, locked.outcome = ended_on, outcome
     locked.outcome_notes, locked.place = outcome_notes.strip(), place.strip()

@@ -121,7 +121,7 @@ def deed_update(
         .select_related("campaign", "person")
         .get(pk=deed.pk)
     )
-    refuse_stale_edit(deed, seen_event)
+    refuse_stale_edit(deed, seen_event, EventType.DEED_UPDATED)
     before = deed_snapshot(deed)
     contribution_before = indicators.deed_contribution(deed.person_id, deed.campaign_id, deed.level)
     deed.date, deed.title, deed.narrative, deed.level, deed.campaign = (

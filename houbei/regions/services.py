@@ -103,7 +103,7 @@ def region_update(
     if unknown:
         raise TypeError(f"region_update cannot change {sorted(unknown)}")
     region = Region.objects.select_for_update().get(pk=region.pk)
-    refuse_stale_edit(region, seen_event)
+    refuse_stale_edit(region, seen_event, EventType.REGION_UPDATED)
     before = region_snapshot(region)
     for field, value in changes.items():
         setattr(region, field, value.strip() if isinstance(value, str) else value)

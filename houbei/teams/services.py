@@ -112,7 +112,7 @@ def team_update(
 ) -> Team:
     _require(acting_user, team.region)
     team = Team.objects.select_for_update().get(pk=team.pk)
-    refuse_stale_edit(team, seen_event)
+    refuse_stale_edit(team, seen_event, EventType.TEAM_UPDATED)
     before = team_snapshot(team)
     team.name, team.kind, team.leader = name.strip(), kind, leader
     team.full_clean()

@@ -15,7 +15,7 @@ from houbei.audit.conflicts import StaleEdit, latest_event_id
 from houbei.conftest import Frontline, World
 from houbei.deeds.services import deed_create, deed_update
 from houbei.teams.models import Team, TeamKind
-from houbei.teams.services import team_create
+from houbei.teams.services import team_add_member, team_create, team_update
 from houbei.tests.factories import make_person
 
 
@@ -84,3 +84,20 @@ def test_a_stale_deed_edit_is_refused_by_the_service(world: World, frontline: Fr
     assert deed.title == "送爱心午餐"
     # Without a form shown first (an import, the API) there is nothing to compare with.
     deed_update(acting_user=world.town_x_admin, deed=deed, title="送饭", **fields)
+
+
+def test_other_kinds_of_change_do_not_conflict_with_an_edit(world: World, team: Team) -> None:
+    """Someone adding a member while the team is being renamed changes nothing the form
+    shows: the rename goes through."""
+    seen = latest_event_id(team)
+    team_add_member(acting_user=None, team=team, person=make_person(world.village_a, "钟利洪"))
+    renamed = team_update(
+        acting_user=world.secretary_a,
+        team=team,
+        name="花红村青年突击队",
+        kind=team.kind,
+        leader=None,
+        campaigns=[],
+        seen_event=seen,
+    )
+    assert renamed.name == "花红村青年突击队"
