@@ -24,16 +24,22 @@ class DecryptionError(RuntimeError):
 
 
 @lru_cache(maxsize=1)
-def _cipher() -> MultiFernet:
+def _fernets() -> tuple[Fernet, ...]:
+    """One Fernet per key of ``HOUBEI_FIELD_KEYS``, newest first."""
     keys = list(settings.HOUBEI_FIELD_KEYS)
     if not keys:
         raise ImproperlyConfigured("HOUBEI_FIELD_KEYS is empty: no key to encrypt personal data.")
     try:
-        return MultiFernet([Fernet(key) for key in keys])
+        return tuple(Fernet(key) for key in keys)
     except ValueError as error:
         raise ImproperlyConfigured(
             "Every key in HOUBEI_FIELD_KEYS must be a Fernet key (32 url-safe base64 bytes)."
         ) from error
+
+
+@lru_cache(maxsize=1)
+def _cipher() -> MultiFernet:
+    return MultiFernet(list(_fernets()))
 
 
 @lru_cache(maxsize=1)
@@ -47,6 +53,7 @@ def _lookup_key() -> bytes:
 @receiver(setting_changed)
 def _reset_caches(*, setting: str, **kwargs: object) -> None:
     if setting in {"HOUBEI_FIELD_KEYS", "HOUBEI_LOOKUP_KEY"}:
+        _fernets.cache_clear()
         _cipher.cache_clear()
         _lookup_key.cache_clear()
 
@@ -80,9 +87,9 @@ def reencrypt(token: str) -> str:
 def key_index(token: str) -> int | None:
     """Which key of ``HOUBEI_FIELD_KEYS`` encrypted ``token`` (0 is the newest); None when
     none does."""
-    for index, key in enumerate(settings.HOUBEI_FIELD_KEYS):
+    for index, fernet in enumerate(_fernets()):
         try:
-            Fernet(key).decrypt(token.encode("ascii"))
+            fernet.decrypt(token.encode("ascii"))
         except InvalidToken:
             continue
         return index

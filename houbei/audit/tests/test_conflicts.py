@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from houbei.audit.conflicts import StaleEdit, latest_event_id
-from houbei.conftest import Frontline, World
+from houbei.conftest import World
 from houbei.deeds.services import deed_create, deed_update
 from houbei.teams.models import Team, TeamKind
 from houbei.teams.services import team_add_member, team_create, team_update
@@ -67,7 +67,7 @@ def test_the_second_editor_of_a_team_is_told_and_overwrites_only_knowingly(
     assert team.name == "花红村巾帼服务队"
 
 
-def test_a_stale_deed_edit_is_refused_by_the_service(world: World, frontline: Frontline) -> None:
+def test_a_stale_deed_edit_is_refused_by_the_service(world: World) -> None:
     person = make_person(world.village_a, "王强")
     deed = deed_create(
         acting_user=None, person=person, date=dt.date(2020, 2, 3), title="送午餐", narrative="…"
