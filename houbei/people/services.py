@@ -267,6 +267,17 @@ def _check_unique_id(checked: _Checked, scope: Scope | None, exclude_pk: int | N
         checked.add("id_number", _duplicate_message(existing, scope))
 
 
+def person_build(data: PersonInput, *, created_by: User | None = None) -> Person:
+    """An unsaved person with every derived field (encrypted identifiers, digests, masks,
+    search keys) — the registry's checks included, except uniqueness and photos. For bulk
+    writers that insert many at once (synth); registering one goes through person_register."""
+    checked = _check(data, current_village_id=None)
+    _raise_if_errors(checked)
+    person = Person(created_by=created_by)
+    _apply_fields(person, data, checked)
+    return person
+
+
 @transaction.atomic
 def person_register(*, acting_user: User | None, data: PersonInput) -> Person:
     scope = _actor_scope(acting_user)

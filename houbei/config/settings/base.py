@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "houbei.api",
     "ninja",  # its Swagger UI files, served locally (no CDN)
     "houbei.demo",
+    "houbei.synth",
 ]
 
 MIDDLEWARE = [
