@@ -77,7 +77,7 @@ class Scope:
         self.user_id = user_id
         self.grants = tuple(grants)
         self._prefixes: dict[Capability, tuple[str, ...]] = {}
-        self._led: dict[int, bool] = {}
+        self._led: frozenset[int] | None = None  # ids of the posts the user leads
 
     @classmethod
     def for_user(cls, user: User | AnonymousUser) -> Scope:
@@ -185,9 +185,12 @@ class Scope:
         region = post.region  # type: ignore[attr-defined]
         if not self.user_id or not self.covers(region, Capability.POST_LEAD):
             return False
-        if post.pk not in self._led:  # one query per post per request
-            self._led[post.pk] = bool(post.leaders.filter(pk=self.user_id).exists())  # type: ignore[attr-defined]
-        return self._led[post.pk]
+        if self._led is None:  # one query per request, however many posts a page shows
+            through = post.leaders.through  # type: ignore[attr-defined]
+            self._led = frozenset(
+                through.objects.filter(user_id=self.user_id).values_list("post_id", flat=True)
+            )
+        return post.pk in self._led
 
     def ancestor_codes(self, capability: Capability) -> list[str]:
         """Codes of the regions above the user's grants (a village secretary's town and

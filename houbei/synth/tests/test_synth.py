@@ -43,7 +43,8 @@ def _snapshot() -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
     )
 
 
-def _clear() -> None:
+def clear_synthesized() -> None:
+    """Remove what synthesize made (tests that synthesize twice)."""
     for model in (
         DutyTaskCount,
         DutyRecord,
@@ -102,10 +103,10 @@ def test_a_profile_makes_the_shapes_it_promises(db: None) -> None:
 def test_the_same_seed_gives_the_same_data(db: None) -> None:
     synthesize(MINI, seed=7)
     first = _snapshot()
-    _clear()
+    clear_synthesized()
     synthesize(MINI, seed=7)
     assert _snapshot() == first
-    _clear()
+    clear_synthesized()
     synthesize(MINI, seed=8)
     assert _snapshot() != first
 

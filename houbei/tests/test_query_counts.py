@@ -1,0 +1,80 @@
+"""Every list, dashboard, report and search page costs the same number of queries whatever
+the amount of data: measured on a small synthetic district, then on one four times larger."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+from houbei.accounts.models import User
+from houbei.accounts.roles import Role
+from houbei.regions.codes import Level
+from houbei.regions.models import Region
+from houbei.synth.builder import Profile, synthesize
+from houbei.synth.tests.test_synth import clear_synthesized
+from houbei.tests.factories import make_user
+from houbei.tests.test_persona_ladder import CASES
+
+SMALL = Profile(
+    "small",
+    cities=1,
+    districts_per_city=1,
+    towns_per_district=2,
+    villages_per_town=2,
+    groups_per_village=2,
+    people_per_village=8,
+    posts_per_village=2,
+    campaign_days=10,  # enough that every kind of row shows on every page (seed 1)
+)
+LARGE = replace(SMALL, towns_per_district=4, villages_per_town=3, people_per_village=20)
+
+
+def _pages() -> list[str]:
+    """Every page without a record in its address (lists, dashboards, reports, searches)."""
+    pages = set()
+    for case in CASES:
+        if case.method != "get":
+            continue
+        try:
+            pages.add(reverse(case.route))  # the ladder's queries name its own regions
+        except NoReverseMatch:
+            continue  # addresses one record
+    return sorted(pages)
+
+
+def _counts() -> dict[str, int]:
+    district = Region.objects.get(level=Level.DISTRICT)
+    village = Region.objects.filter(level=Level.VILLAGE).order_by("code").first()
+    users = {
+        "district": make_user("q-district", Role.DISTRICT_ADMIN, district),
+        "village": make_user("q-village", Role.VILLAGE_SECRETARY, village),
+    }
+    counts = {}
+    for label, user in users.items():
+        client = Client()
+        client.force_login(user)
+        for url in _pages():
+            client.get(url)  # warm caches (vocabularies, sessions)
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            if response.status_code == 200:
+                counts[f"{label} {url}"] = len(queries)
+    return counts
+
+
+def test_page_queries_do_not_grow_with_the_data(db: None) -> None:
+    synthesize(SMALL, seed=1)
+    small = _counts()
+    User.objects.filter(username__startswith="q-").delete()
+    clear_synthesized()
+    synthesize(LARGE, seed=1)
+    large = _counts()
+    grew = {
+        page: (small[page], large.get(page)) for page in small if large.get(page) != small[page]
+    }
+    assert len(small) >= 50, f"only {len(small)} pages answered: {sorted(small)}"
+    assert not grew, f"queries grew with the data (small, large): {grew}"
