@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --disable-pip-version-check -q -c constraints.txt
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test test-postgres lint typecheck i18n lock system-deps clean
+.PHONY: demo test test-postgres bench lint typecheck i18n lock system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,12 +32,18 @@ test: system-deps $(VENV)/.dev lint typecheck
 test-postgres: system-deps $(VENV)/.dev
 	DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
 
+## The benchmark suite: district and city on SQLite and PostgreSQL (bench/run --quick: district
+## on SQLite). Synthesizes each database once into var/bench/ or houbei_bench_*; writes
+## bench/results.json. See docs/performance.md.
+bench: system-deps $(VENV)/.dev
+	bench/run
+
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.dev
-	$(BIN)/mypy houbei
+	$(BIN)/mypy houbei bench
 
 ## Extract new strings, derive Traditional Chinese, compile catalogues
 i18n: $(VENV)/.dev

@@ -16,12 +16,13 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from houbei.accounts.models import User
 from houbei.accounts.scoping import Scope
-from houbei.duty.models import DutyRecord, PersonIndicator
+from houbei.duty.models import DutyRecord, PersonIndicator, Source, Status
 from houbei.jobs.models import Job
 from houbei.jobs.runner import Progress, job_handler
 from houbei.lib.dates import age_on
@@ -153,32 +154,55 @@ def duty_records(filters: Filters) -> Export:
     )
     if filters.campaign is not None:
         records = records.filter(campaign=filters.campaign)
-    records = records.select_related(
-        "person__village", "post__post_type", "recorded_by", "verified_by"
-    ).order_by("starts_at", "pk")
+    records = records.order_by("starts_at", "pk")
     zone = timezone.get_current_timezone()
 
     def rows() -> Iterator[Sequence[Any]]:
-        for number, record in enumerate(records.iterator(chunk_size=CHUNK), 1):
-            starts = record.starts_at.astimezone(zone)
-            ends = record.ends_at.astimezone(zone) if record.ends_at else None
+        # Plain tuples, labels looked up once: 100 000 model instances and as many
+        # translated-choice lookups would take most of the export's time.
+        statuses = {value: str(label) for value, label in Status.choices}
+        sources = {value: str(label) for value, label in Source.choices}
+        users = {
+            user.pk: _display_name(user)
+            for user in User.objects.filter(
+                Q(pk__in=records.values("recorded_by_id"))
+                | Q(pk__in=records.values("verified_by_id"))
+            )
+        }
+        values = records.values_list(
+            "starts_at",
+            "ends_at",
+            "post__name",
+            "post__post_type__name",
+            "person__name",
+            "person__village__name",
+            "status",
+            "source",
+            "recorded_by_id",
+            "verified_by_id",
+            "notes",
+            "decline_reason",
+        )
+        for number, row in enumerate(values.iterator(chunk_size=CHUNK), 1):
+            starts_at, ends_at, post, post_type, name, village, status, source = row[:8]
+            recorded_by, verified_by, notes, decline_reason = row[8:]
+            starts = starts_at.astimezone(zone)
+            ends = ends_at.astimezone(zone) if ends_at else None
             yield [
                 number,
                 starts.strftime("%Y-%m-%d"),
-                record.post.name,
-                record.post.post_type.name,
-                record.person.name,
-                record.person.village.name,
+                post,
+                post_type,
+                name,
+                village,
                 starts.strftime("%H:%M"),
                 ends.strftime("%m-%d %H:%M") if ends else "",
-                round((record.ends_at - record.starts_at).total_seconds() / 3600, 2)
-                if record.ends_at
-                else "",
-                record.get_status_display(),
-                record.get_source_display(),
-                _display_name(record.recorded_by),
-                _display_name(record.verified_by),
-                record.notes or record.decline_reason,
+                round((ends_at - starts_at).total_seconds() / 3600, 2) if ends_at else "",
+                statuses.get(status, status),
+                sources.get(source, source),
+                users.get(recorded_by, ""),
+                users.get(verified_by, ""),
+                notes or decline_reason,
             ]
 
     return Export(

@@ -16,8 +16,10 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from houbei.conftest import Frontline, World
+from houbei.duty.services.records import DutyInput, duty_record_create, duty_record_verify
 from houbei.jobs.models import Job, JobStatus
 from houbei.reports.tests.test_figures import END, START, expected, generate
+from houbei.tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +211,37 @@ def test_the_frontline_figures_as_json_and_on_the_command_line(
     assert json.loads(out.getvalue()) == {k: want.get(k, 0) for k in keys}
     bad = client.get("/api/v1/reports/frontline/", {"region": "511002000000", "start": "x"})
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid"
+
+
+def test_the_duty_record_export_says_who_recorded_and_verified_what(
+    world: World, frontline: Frontline
+) -> None:
+    person = make_person(world.village_a, "钟利洪")
+    starts = dt.datetime(2020, 2, 10, 8, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    record = duty_record_create(
+        acting_user=world.secretary_a,
+        post=frontline.checkpoint,
+        data=DutyInput(person, starts, starts + dt.timedelta(hours=8)),
+    )
+    duty_record_verify(acting_user=world.town_x_admin, record=record)
+    response = client_for(world.district_admin).get(
+        reverse("reports:duty_records_export"), query(frontline)
+    )
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    row = next(r for r in sheet.iter_rows(min_row=4, values_only=True) if r[4] == "钟利洪")
+    assert row[1:9] == (
+        "2020-02-10",
+        "唐家湾卡点",
+        "卡点/卡口",
+        "钟利洪",
+        "花红村",
+        "08:00",
+        "02-10 16:00",
+        8,
+    )
+    assert row[9:13] == (
+        "已核验",
+        "手工补录",
+        world.secretary_a.get_full_name() or world.secretary_a.get_username(),
+        world.town_x_admin.get_full_name() or world.town_x_admin.get_username(),
+    )
