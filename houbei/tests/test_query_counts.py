@@ -14,22 +14,14 @@ from houbei.accounts.models import User
 from houbei.accounts.roles import Role
 from houbei.regions.codes import Level
 from houbei.regions.models import Region
-from houbei.synth.builder import Profile, synthesize
-from houbei.synth.tests.test_synth import clear_synthesized
+from houbei.synth.builder import synthesize
+from houbei.synth.tests.test_synth import MINI, clear_synthesized
 from houbei.tests.factories import make_user
 from houbei.tests.test_persona_ladder import CASES
 
-SMALL = Profile(
-    "small",
-    cities=1,
-    districts_per_city=1,
-    towns_per_district=2,
-    villages_per_town=2,
-    groups_per_village=2,
-    people_per_village=8,
-    posts_per_village=2,
-    campaign_days=10,  # enough that every kind of row shows on every page (seed 1)
-)
+# One district of the synth tests' miniature; ten days, so that every kind of row shows on
+# every page (seed 1).
+SMALL = replace(MINI, districts_per_city=1, people_per_village=8, campaign_days=10)
 LARGE = replace(SMALL, towns_per_district=4, villages_per_town=3, people_per_village=20)
 
 
