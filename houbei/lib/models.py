@@ -19,3 +19,30 @@ def concrete_field(model: type[models.Model], name: str) -> models.Field[Any, An
     if not isinstance(field, models.Field):
         raise TypeError(f"{model.__name__}.{name} is not a concrete field")
     return field
+
+
+@models.CharField.register_lookup
+class IndexedPrefix(models.lookups.StartsWith):
+    """``startswith`` answered from the column's index on every database.
+
+    PostgreSQL serves ``LIKE 'q%'`` from the ``varchar_pattern_ops`` index Django adds to an
+    indexed CharField. SQLite's LIKE is case-insensitive and never uses an index, so there
+    the same test is written as a range on the (bytewise) BINARY collation: every string
+    that starts with q sorts between q and q followed by the last code point. Only for text
+    compared exactly as stored (the name search keys are folded to lower case first)."""
+
+    lookup_name = "indexed_prefix"
+
+    def get_rhs_op(self, connection: Any, rhs: str) -> str:
+        return str(connection.operators["startswith"] % rhs)
+
+    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        if not isinstance(self.rhs, str):
+            raise TypeError("indexed_prefix takes a plain string")
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"({lhs} >= %s AND {lhs} < %s)", [
+            *lhs_params,
+            self.rhs,
+            *lhs_params,
+            self.rhs + "\U0010ffff",
+        ]

@@ -1,6 +1,8 @@
 """Chinese personal names: search keys that make 王強 = 王强 = wangqiang = wq.
 
-A name is indexed by its Simplified form, its full pinyin and its pinyin initials. Surnames
+A name is indexed by its Simplified form, its full pinyin and its pinyin initials, each
+stored from every point a user may start typing at (``name_match_keys``) so that a search is
+an indexed prefix lookup, not a scan of everyone. Surnames
 whose reading differs from the everyday reading of the character (曾 zeng, not ceng) come
 from a table, because pinyin libraries read the character, not the surname. The given name
 takes pypinyin's contextual reading only: indexing every heteronym made initials such as
@@ -86,7 +88,6 @@ SURNAME_READINGS = {
     "阚": "kan",
 }
 
-KEY_SEPARATOR = "|"
 _NON_NAME = re.compile(r"[\s·•．.'’\-]")
 
 
@@ -145,9 +146,18 @@ def name_search_keys(name: str) -> list[str]:
     return list(dict.fromkeys(key for key in keys if key))
 
 
-def name_search_text(name: str) -> str:
-    """The stored search column: ``|王强|wangqiang|wq|``; a query matches inside one key."""
-    return KEY_SEPARATOR + KEY_SEPARATOR.join(name_search_keys(name)) + KEY_SEPARATOR
+def name_match_keys(name: str) -> list[str]:
+    """The stored keys a query must be a prefix of (people.PersonNameKey): every tail of the
+    Simplified name and of the initials, and the full pinyin from each syllable on. 王强 is
+    so found by 王, 强, 王强, wang, wangq, qiang, wq and q — but not by "angq", which starts
+    inside a syllable and which nobody types."""
+    simplified = to_simplified(clean_name(name)).replace("·", "")
+    syllables = pinyin_syllables(name)
+    initials = "".join(syllable[:1] for syllable in syllables)
+    keys = [simplified[start:] for start in range(len(simplified))]
+    keys += ["".join(syllables[start:]) for start in range(len(syllables))]
+    keys += [initials[start:] for start in range(len(initials))]
+    return list(dict.fromkeys(key for key in keys if key))
 
 
 def name_sort_key(name: str) -> str:

@@ -45,8 +45,6 @@ class Person(TimeStampedModel):
     ENCRYPTED_FIELDS = ("id_number_encrypted", "phone_encrypted")  # see people/keys.py
 
     name = models.CharField(pgettext_lazy("person", "name"), max_length=40)
-    # |王强|wangqiang|wq| — see lib/names.py
-    name_search = models.CharField(max_length=255, editable=False)
     name_sort = models.CharField(max_length=160, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
     ethnicity = models.CharField(
@@ -112,6 +110,19 @@ class Person(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PersonNameKey(models.Model):
+    """One point a name search may start from: 强, qiang, wq … (lib/names.name_match_keys).
+    A search is a prefix lookup on this index, so its cost follows the people it finds, not
+    the size of the registry. Written by people/services with the name."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys")
+    # db_index: on PostgreSQL Django adds the varchar_pattern_ops twin that LIKE 'q%' needs.
+    key = models.CharField(max_length=255, db_index=True)
+
+    def __str__(self) -> str:
+        return self.key
 
 
 class RevealReason(models.TextChoices):

@@ -10,10 +10,16 @@ from houbei.accounts.roles import Capability
 from houbei.accounts.scoping import Scope
 from houbei.lib import crypto
 from houbei.lib.idnumber import IdNumberError, parse_id_number
-from houbei.lib.names import KEY_SEPARATOR, normalize_name_query
+from houbei.lib.names import normalize_name_query
 from houbei.lib.phone import PhoneError, normalize_phone
 from houbei.people.choices import PoliticalStatus
-from houbei.people.models import KINSHIP_CONVERSE, BackgroundCategory, Person, Relationship
+from houbei.people.models import (
+    KINSHIP_CONVERSE,
+    BackgroundCategory,
+    Person,
+    PersonNameKey,
+    Relationship,
+)
 from houbei.people.services import ID_PURPOSE, PHONE_PURPOSE
 from houbei.regions.codes import Level
 from houbei.regions.models import Region
@@ -67,10 +73,12 @@ def _search(people: QuerySet[Person], raw: str) -> QuerySet[Person]:
         except PhoneError:
             return people.none()
         return people.filter(phone_digest=crypto.lookup_digest(phone, purpose=PHONE_PURPOSE))
-    query = normalize_name_query(raw).replace(KEY_SEPARATOR, "")
+    query = normalize_name_query(raw)
     if not query:
         return people
-    return people.filter(name_search__contains=query)
+    # An indexed prefix lookup of the name keys (lib/names.name_match_keys), never a scan.
+    matching = PersonNameKey.objects.filter(key__indexed_prefix=query).values("person_id")
+    return people.filter(pk__in=matching)
 
 
 def person_get(*, scope: Scope, pk: int) -> Person:

@@ -23,7 +23,7 @@ from houbei.audit.services import audit_record, changed_values
 from houbei.lib import crypto
 from houbei.lib.idnumber import IdNumberError, ResidentId, parse_id_number
 from houbei.lib.images import PhotoError, normalize_photo
-from houbei.lib.names import clean_name, name_search_text, name_sort_key
+from houbei.lib.names import clean_name, name_match_keys, name_sort_key
 from houbei.lib.phone import PhoneError, mask_phone, normalize_phone
 from houbei.people.choices import Education, Ethnicity, PoliticalStatus, Sex
 from houbei.people.models import (
@@ -31,6 +31,7 @@ from houbei.people.models import (
     Kinship,
     Person,
     PersonalDataReveal,
+    PersonNameKey,
     Relationship,
     RevealedField,
     RevealReason,
@@ -215,7 +216,6 @@ def person_snapshot(
 
 def _apply_fields(person: Person, data: PersonInput, checked: _Checked) -> None:
     person.name = checked.name
-    person.name_search = name_search_text(checked.name)
     person.name_sort = name_sort_key(checked.name)
     if checked.resident_id:
         number = checked.resident_id.number
@@ -267,6 +267,16 @@ def _check_unique_id(checked: _Checked, scope: Scope | None, exclude_pk: int | N
         checked.add("id_number", _duplicate_message(existing, scope))
 
 
+def name_keys_of(person: Person) -> list[PersonNameKey]:
+    """The search keys of a saved person, unsaved (bulk writers insert them in batches)."""
+    return [PersonNameKey(person=person, key=key) for key in name_match_keys(person.name)]
+
+
+def _store_name_keys(person: Person) -> None:
+    person.name_keys.all().delete()
+    PersonNameKey.objects.bulk_create(name_keys_of(person))
+
+
 def person_build(data: PersonInput, *, created_by: User | None = None) -> Person:
     """An unsaved person with every derived field (encrypted identifiers, digests, masks,
     search keys) — the registry's checks included, except uniqueness and photos. For bulk
@@ -299,6 +309,7 @@ def person_register(*, acting_user: User | None, data: PersonInput) -> Person:
         checked.add("id_number", _("This ID number has just been registered by someone else."))
         _raise_if_errors(checked)
     person.categories.set(data.categories)
+    _store_name_keys(person)
     audit_record(
         acting_user=acting_user,
         event_type=EventType.PERSON_CREATED,
@@ -347,6 +358,8 @@ def person_update(
     locked.version += 1
     locked.save()
     locked.categories.set(data.categories)
+    if "name" in new:
+        _store_name_keys(locked)
     moved = old_village.pk != locked.village_id
     audit_record(
         acting_user=acting_user,

@@ -2,8 +2,8 @@ import pytest
 
 from houbei.lib.names import (
     clean_name,
+    name_match_keys,
     name_search_keys,
-    name_search_text,
     name_sort_key,
     normalize_name_query,
     to_simplified,
@@ -36,11 +36,22 @@ def test_surnames_are_read_as_surnames(name, full, initials):
     assert initials in keys
 
 
-def test_the_search_text_separates_keys_so_queries_match_inside_one_key():
-    text = name_search_text("王强")
-    assert text == "|王强|wangqiang|wq|"
-    assert "qiang" in text and "wangq" in text
-    assert "qw" not in text
+def test_match_keys_start_wherever_a_user_may_start_typing():
+    keys = name_match_keys("王强")
+    assert keys == ["王强", "强", "wangqiang", "qiang", "wq", "q"]
+
+    def found(query: str) -> bool:
+        return any(key.startswith(query) for key in keys)
+
+    assert all(found(q) for q in ["王", "强", "wangq", "qiang", "wq", "q", "wangqiang"])
+    assert not found("qw")  # initials in the wrong order
+    assert not found("angq")  # starts inside a syllable
+
+
+def test_match_keys_of_a_three_character_name():
+    keys = name_match_keys("欧阳修")
+    assert "阳修" in keys and "修" in keys and "yangxiu" in keys and "xiu" in keys
+    assert "yx" in keys and "oyx" in keys
 
 
 def test_queries_are_normalised_like_the_keys():

@@ -1,8 +1,9 @@
 import pytest
+from django.db import connection
 
 from houbei.accounts.scoping import Scope
 from houbei.conftest import World, merge_village
-from houbei.people.models import BackgroundCategory
+from houbei.people.models import BackgroundCategory, PersonNameKey
 from houbei.people.selectors import (
     PARTY_MEMBERS,
     PersonFilters,
@@ -58,6 +59,44 @@ def test_full_id_or_phone_numbers_find_the_person_through_the_digest(world: Worl
     assert (
         names(person_list(scope=scope, filters=PersonFilters(query="5110"))) == []
     )  # no partial numbers
+
+
+@pytest.mark.parametrize("query", ["w%", "w_", "王*", "wq?", "[w]", "\\", "wq􏿿"])
+def test_search_text_is_matched_literally(world: World, village_people, query):
+    scope = Scope.for_user(world.district_admin)
+    assert names(person_list(scope=scope, filters=PersonFilters(query=query))) == []
+
+
+def test_a_name_changed_is_found_by_its_new_name_only(world: World, village_people):
+    from houbei.people.services import PersonInput, person_update
+
+    wang = village_people["wang"]
+    person_update(
+        acting_user=world.secretary_a,
+        person=wang,
+        data=PersonInput(name="李明", village=wang.village, id_number=None, phone=None),
+        expected_version=wang.version,
+    )
+    scope = Scope.for_user(world.secretary_a)
+    assert names(person_list(scope=scope, filters=PersonFilters(query="lm"))) == ["李明"]
+    assert names(person_list(scope=scope, filters=PersonFilters(query="wq"))) == []
+
+
+def test_name_search_reads_the_key_index_not_every_row(world: World, village_people):
+    """The benchmark measures how search time grows; this pins why it does not: the
+    lookup is an index range, on SQLite (LIKE would scan) and PostgreSQL alike."""
+    keys = PersonNameKey.objects.filter(key__indexed_prefix="wq").values("person_id")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table is scanned anyway
+        plan = keys.explain()
+        assert "Index" in plan and "Seq Scan" not in plan, plan
+    else:
+        plan = keys.explain()
+        assert "USING INDEX" in plan and "SCAN" not in plan.replace("USING INDEX", ""), plan
+    assert sorted(keys.values_list("person_id", flat=True)) == sorted(
+        [village_people["wang"].pk, village_people["other_wang"].pk]
+    )
 
 
 def test_search_never_crosses_the_scope(world: World, village_people):
