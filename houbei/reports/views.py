@@ -21,6 +21,7 @@ from houbei.accounts.roles import Capability
 from houbei.jobs.runner import job_start
 from houbei.lib.excel import XLSX_CONTENT_TYPE
 from houbei.lib.http import AuthenticatedHttpRequest, content_disposition
+from houbei.lib.replica import reads_replica
 from houbei.pipeline.selectors import pool_status
 from houbei.regions.models import Region
 from houbei.reports import charts, exports
@@ -140,13 +141,16 @@ def _counted(
 
 @login_required
 @require_GET
+@reads_replica
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     filters, form = _filters(request)
     all_sections, children, owner, counts = _counted(filters)
 
+    people_url = reverse("reports:people")  # once: url_of runs for every cell (~1 500)
+
     def url_of(key: str, region_code: str | None = None) -> str:
         return (
-            reverse("reports:people")
+            people_url
             + "?"
             + _query(filters, figure=key, **({"region": region_code} if region_code else {}))
         )
@@ -204,6 +208,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@reads_replica
 def people(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The people behind one number of the dashboard."""
     filters, _form = _filters(request)
@@ -277,6 +282,7 @@ def decisions_export(request: AuthenticatedHttpRequest) -> HttpResponseBase:
 
 @login_required
 @require_GET
+@reads_replica
 def dashboard_export(request: AuthenticatedHttpRequest) -> FileResponse:
     filters, _form = _filters(request)
     all_sections, children, _owner, counts = _counted(filters)
