@@ -20,34 +20,99 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, Func, QuerySet
 
 from houbei.duty.models import DutyRecord, DutyTaskCount, PersonDay, PersonIndicator, Status
 
 OVERALL = 0
 
 
+class EpochSeconds(Func):
+    """A timestamp as whole seconds since 1970 (UTC), computed by the database."""
+
+    output_field = BigIntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(strftime('%%%%s', %(expressions)s) AS INTEGER)",
+            **extra,
+        )
+
+    def as_postgresql(self, compiler, connection, **extra):  # type: ignore[no-untyped-def]
+        return self.as_sql(
+            compiler,
+            connection,
+            template="FLOOR(EXTRACT(EPOCH FROM %(expressions)s))::bigint",
+            **extra,
+        )
+
+
 def local_zone() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
 
+DAY = 86400
+EPOCH_DAY = dt.date(1970, 1, 1)
+
+
+class LocalDays:
+    """Splits spans of time (whole epoch seconds) at the site's local midnights.
+
+    The UTC offset is asked of zoneinfo once per quarter hour of UTC time and remembered —
+    zone rules move offsets on quarter-hour boundaries — so that splitting millions of
+    records (the full recomputation) costs a dictionary lookup a record, not a zoneinfo
+    conversion. Seconds are elapsed seconds: a day with a clock change has 23 or 25 hours."""
+
+    def __init__(self, zone: ZoneInfo | None = None) -> None:
+        self.zone = zone or local_zone()
+        self._offsets: dict[int, int] = {}
+        self._dates: dict[int, dt.date] = {}
+
+    def offset(self, epoch: int) -> int:
+        quarter = epoch // 900
+        found = self._offsets.get(quarter)
+        if found is None:
+            moment = dt.datetime.fromtimestamp(quarter * 900, dt.UTC).astimezone(self.zone)
+            found = self._offsets[quarter] = int(moment.utcoffset().total_seconds())  # type: ignore[union-attr]
+        return found
+
+    def date(self, day_number: int) -> dt.date:
+        found = self._dates.get(day_number)
+        if found is None:
+            found = self._dates[day_number] = EPOCH_DAY + dt.timedelta(days=day_number)
+        return found
+
+    def split(self, start: int, end: int) -> list[tuple[int, int]]:
+        """(local day number since 1970-01-01, seconds) for every local day [start, end)
+        touches; 22:00–06:00 counts on both days."""
+        parts = []
+        while start < end:
+            offset = self.offset(start)
+            day = (start + offset) // DAY
+            midnight = (day + 1) * DAY - offset
+            # The offset at the midnight itself differs on a day the clocks change.
+            midnight = (day + 1) * DAY - self.offset(midnight)
+            segment_end = min(end, midnight) if midnight > start else end
+            parts.append((day, segment_end - start))
+            start = segment_end
+        return parts
+
+
 def seconds_by_day(starts_at: dt.datetime, ends_at: dt.datetime) -> dict[dt.date, int]:
     """Split [starts_at, ends_at) at local midnights: 22:00–06:00 counts on both days."""
-    zone = local_zone()
-    cursor, end = starts_at.astimezone(zone), ends_at.astimezone(zone)
+    days = LocalDays()
     result: dict[dt.date, int] = {}
-    while cursor < end:
-        midnight = dt.datetime.combine(
-            cursor.date() + dt.timedelta(days=1), dt.time(0), tzinfo=zone
-        )
-        segment_end = min(end, midnight)
-        seconds = int((segment_end - cursor).total_seconds())
+    for day, seconds in days.split(int(starts_at.timestamp()), int(ends_at.timestamp())):
         if seconds > 0:
-            result[cursor.date()] = result.get(cursor.date(), 0) + seconds
-        cursor = segment_end
+            date = days.date(day)
+            result[date] = result.get(date, 0) + seconds
     return result
 
 
@@ -221,6 +286,17 @@ class Figures:
         }
 
 
+def _plain_rows(query: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:
+    """The query's rows as the driver returns them, in chunks (a server-side cursor on
+    PostgreSQL): for millions of plain integers, Django's per-value converters would cost
+    more than reading them."""
+    sql, params = query.query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(20000):
+            yield from rows
+
+
 def recompute_all() -> dict[tuple[int, int], Figures]:
     """Every person's figures derived from the records and deeds themselves."""
     from houbei.deeds.models import Deed
@@ -232,17 +308,28 @@ def recompute_all() -> dict[tuple[int, int], Figures]:
         if campaign_id is not None:
             yield (person_id, campaign_id)
 
-    verified = DutyRecord.objects.filter(status=Status.VERIFIED, ends_at__isnull=False)
-    for person_id, campaign_id, starts_at, ends_at in verified.values_list(
-        "person_id", "campaign_id", "starts_at", "ends_at"
-    ).iterator(chunk_size=5000):
-        by_day = seconds_by_day(starts_at, ends_at) if ends_at else {}
+    # Millions of rows at city scale: times are read as epoch seconds (no datetime objects)
+    # and split with LocalDays' remembered offsets — the same split seconds_by_day makes.
+    local = LocalDays()
+    # Nearly every record is verified: the status is tested here, not in SQL, where SQLite
+    # would read the records through the status index, one lookup each (2.4× slower).
+    closed = (
+        DutyRecord.objects.filter(ends_at__isnull=False)
+        .annotate(start=EpochSeconds("starts_at"), end=EpochSeconds("ends_at"))
+        .values_list("person_id", "campaign_id", "start", "end", "status")
+    )
+    for person_id, campaign_id, start, end, status in _plain_rows(closed):
+        if status != Status.VERIFIED:
+            continue
+        by_day = [(local.date(day), seconds) for day, seconds in local.split(start, end) if seconds]
+        total = end - start if end > start else 0
         for key in keys(person_id, campaign_id):
             entry = figures[key]
-            entry.seconds += sum(by_day.values())
+            entry.seconds += total
             entry.shifts += 1
-            for day, seconds in by_day.items():
-                entry.days[day] = entry.days.get(day, 0) + seconds
+            days = entry.days
+            for day, seconds in by_day:
+                days[day] = days.get(day, 0) + seconds
     counts = DutyTaskCount.objects.filter(
         record__status=Status.VERIFIED, record__ends_at__isnull=False
     )

@@ -1,7 +1,7 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from houbei.duty.indicators import longest_run, seconds_by_day
+from houbei.duty.indicators import LocalDays, longest_run, seconds_by_day
 
 BJ = ZoneInfo("Asia/Shanghai")
 
@@ -33,6 +33,21 @@ def test_a_long_stretch_spans_every_day_it_touches():
         dt.date(2020, 2, 1): 4 * 3600,
         dt.date(2020, 2, 2): 24 * 3600,
         dt.date(2020, 2, 3): 4 * 3600,
+    }
+
+
+def test_a_day_when_the_clocks_change_has_its_real_length():
+    """Elapsed seconds, split at real local midnights, in a zone with summer time (a site
+    configured outside China): 30 March 2025 in Berlin has 23 hours."""
+    berlin = ZoneInfo("Europe/Berlin")
+    days = LocalDays(berlin)
+    start = int(dt.datetime(2025, 3, 29, 22, tzinfo=berlin).timestamp())
+    end = int(dt.datetime(2025, 3, 31, 2, tzinfo=berlin).timestamp())
+    split = {days.date(day): seconds for day, seconds in days.split(start, end)}
+    assert split == {
+        dt.date(2025, 3, 29): 2 * 3600,
+        dt.date(2025, 3, 30): 23 * 3600,
+        dt.date(2025, 3, 31): 2 * 3600,
     }
 
 
