@@ -12,16 +12,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from houbei.accounts.models import FailedSignIn
+from houbei.lib.http import client_address
 
 
 def _window_start() -> dt.datetime:
     return timezone.now() - dt.timedelta(minutes=settings.HOUBEI_SIGNIN_LOCKOUT_MINUTES)
-
-
-def client_address(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def is_locked_out(username: str, request: HttpRequest | None) -> bool:

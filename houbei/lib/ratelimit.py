@@ -8,10 +8,12 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils import timezone
 
+from houbei.lib.http import client_address
+
 
 def client_key(request: HttpRequest) -> str:
     """The client address, hashed: the limit needs a key, the cache needs no personal data."""
-    address = request.META.get("REMOTE_ADDR", "")
+    address = client_address(request) or ""
     return hashlib.sha256(address.encode()).hexdigest()[:32]
 
 

@@ -220,7 +220,7 @@ LOGGING = {
 HOUBEI_JOBS_BACKEND = "thread"
 # Exports with more rows than this run as background jobs with a progress bar; smaller ones
 # download at once. Both stream rows to a temporary file, never holding them in memory.
-HOUBEI_EXPORT_INLINE_ROWS = 5000
+HOUBEI_EXPORT_INLINE_ROWS = env_int("HOUBEI_EXPORT_INLINE_ROWS", 5000)
 # Imports with more accepted rows than this are applied as background jobs with progress.
 HOUBEI_IMPORT_INLINE_ROWS = 3000
 HOUBEI_IMPORT_MAX_BYTES = 20 * 1024 * 1024
@@ -233,6 +233,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # this many minutes pause its sign-in for the rest of the window.
 HOUBEI_SIGNIN_MAX_FAILURES = 5
 HOUBEI_SIGNIN_LOCKOUT_MINUTES = 15
+# Proxies in front of the app servers whose X-Forwarded-For is trusted (lib/http.py).
+HOUBEI_PROXY_COUNT = 0
 
 # Every profile sends it, so the browser tests run under the same policy as production.
 HOUBEI_CONTENT_SECURITY_POLICY = "; ".join(

@@ -1,5 +1,8 @@
 """Production: every secret from the environment, HTTPS assumed, refuses to start otherwise."""
 
+from pathlib import Path
+
+import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from houbei.config.env import env_bool, env_int, env_list, env_secret, env_str
@@ -43,3 +46,24 @@ STORAGES = {
 # Background jobs on Celery workers (``houbei worker``), Redis as the broker.
 HOUBEI_JOBS_BACKEND = "celery"
 CELERY_BROKER_URL = env_str("HOUBEI_REDIS_URL")
+
+# Past one machine (docs/deployment.md): app servers keep nothing of their own. Sessions are
+# in the database; uploads, photos and export files under MEDIA_ROOT (HOUBEI_DATA_DIR/media,
+# or HOUBEI_MEDIA_ROOT on storage every server mounts); the cache — the rate limits of the
+# public sign-up — in Redis, shared by every worker of every server. Behind a load balancer,
+# HOUBEI_PROXY_COUNT says how many proxies to trust for the client's address (lib/http.py).
+MEDIA_ROOT = Path(env_str("HOUBEI_MEDIA_ROOT", str(MEDIA_ROOT)))  # noqa: F405
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env_str("HOUBEI_CACHE_URL", CELERY_BROKER_URL),
+        "KEY_PREFIX": "houbei",
+    }
+}
+# Reports read from a PostgreSQL read replica when one is given (lib/replica.py).
+if replica_url := env_str("HOUBEI_REPLICA_DATABASE_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(  # noqa: F405
+        replica_url, conn_max_age=env_int("HOUBEI_DB_CONN_MAX_AGE", 0)
+    )
+DATABASE_ROUTERS = ["houbei.lib.replica.ReplicaRouter"]
+HOUBEI_PROXY_COUNT = env_int("HOUBEI_PROXY_COUNT", 0)
