@@ -37,6 +37,15 @@ SEED_MIGRATIONS = sorted(
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: the dashboard is cached on the newest audit
+    event's number, which starts again from the same value in every test's database."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _interface_language() -> Iterator[None]:
     """Each test starts in the default language: a request made by the test client leaves
     its language active in the thread, which would leak into the next test's messages."""

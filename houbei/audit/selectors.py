@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 
 from houbei.accounts.roles import Capability
 from houbei.accounts.scoping import Scope
-from houbei.audit.models import AuditEvent
+from houbei.audit.models import AuditChainHead, AuditEvent
 
 
 @dataclass(frozen=True)
@@ -58,3 +58,10 @@ def audit_for_record(*, record: models.Model) -> QuerySet[AuditEvent]:
         .select_related("acting_user", "region")
         .order_by("-event_time", "-id")
     )
+
+
+def data_version() -> int:
+    """The number of the newest audit event. Every change a service makes writes one in its
+    own transaction, so anything computed from the data stays right while this is unchanged
+    (reports/views caches the dashboard on it)."""
+    return AuditChainHead.objects.filter(pk=1).values_list("sequence", flat=True).first() or 0

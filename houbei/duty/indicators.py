@@ -24,6 +24,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import BigIntegerField, Func, QuerySet
 
@@ -403,4 +404,6 @@ def rebuild() -> int:
         for (person_id, key), figures in expected.items()
     ]
     PersonIndicator.objects.bulk_create(rows, batch_size=5000)
+    # No audit event marks a rebuild, and cached pages follow the audit events.
+    transaction.on_commit(cache.clear)
     return len(rows)

@@ -128,15 +128,18 @@ def pool_status(*, scope: Scope, region: Region | None = None) -> list[VillagePo
     villages = list(villages_in_scope(scope=scope, region=region))
     default = settings.HOUBEI_POOL_TARGET
     targets = {t.village_id: t for t in PoolTarget.objects.filter(village__in=villages)}
-    in_pool = Standing.objects.filter(stage__in=POOL_STAGES, person__village__in=villages)
-    reserves = Counter(dict(in_pool.values_list("person__village_id").annotate(n=Count("pk"))))
-    secretary = Counter(
-        dict(
-            in_pool.filter(target_post=TargetPost.SECRETARY)
-            .values_list("person__village_id")
-            .annotate(n=Count("pk"))
-        )
-    )
+    # Stages are tested here, not in SQL: with a stage condition SQLite starts from the stage
+    # index and reads every reserve in the database, not the villages' own (the dashboard of
+    # one district took twice as long beside four others).
+    reserves: Counter[int] = Counter()
+    secretary: Counter[int] = Counter()
+    for village_id, stage, target_post in Standing.objects.filter(
+        person__village__in=villages
+    ).values_list("person__village_id", "stage", "target_post"):
+        if stage in POOL_STAGES:
+            reserves[village_id] += 1
+            if target_post == TargetPost.SECRETARY:
+                secretary[village_id] += 1
     rows = []
     for village in villages:
         target = targets.get(village.pk)

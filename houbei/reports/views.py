@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -7,17 +9,22 @@ from urllib.parse import urlencode
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from houbei.accounts.roles import Capability
+from houbei.audit.selectors import data_version
 from houbei.jobs.runner import job_start
 from houbei.lib.excel import XLSX_CONTENT_TYPE
 from houbei.lib.http import AuthenticatedHttpRequest, content_disposition
@@ -143,7 +150,45 @@ def _counted(
 @require_GET
 @reads_replica
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    filters, form = _filters(request)
+    if not request.scope.can(Capability.PEOPLE_VIEW):
+        raise PermissionDenied
+    key = _dashboard_key(request)
+    cached = cache.get(key)
+    body = mark_safe(cached) if cached is not None else None  # noqa: S308 - our own rendering
+    if body is None:
+        filters, form = _filters(request)
+        body = render_to_string(
+            "reports/_dashboard_body.html", _dashboard_context(filters, form), request=request
+        )
+        if not form.errors:
+            cache.set(key, body, DASHBOARD_CACHE_SECONDS)
+    return render(request, "reports/dashboard.html", {"section": SECTION, "body": body})
+
+
+# A backstop only: the key changes with every audited change (see _dashboard_key).
+DASHBOARD_CACHE_SECONDS = 10 * 60
+
+
+def _dashboard_key(request: AuthenticatedHttpRequest) -> str:
+    """The dashboard body is the same for the same user, grants, language, query and data:
+    every change a service makes writes an audit event, so the newest event's number
+    (``data_version``) says whether anything it shows can have changed. The local date is in
+    the key because the default period ends today. Per user, not per scope: a post leader's
+    reach also follows the posts they lead."""
+    grants = sorted((grant.role.value, grant.region_id) for grant in request.scope.grants)
+    parts = [
+        request.user.pk,
+        grants,
+        get_language(),
+        sorted(request.GET.lists()),
+        data_version(),
+        timezone.localdate().isoformat(),
+    ]
+    digest = hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+    return f"reports:dashboard:{digest}"
+
+
+def _dashboard_context(filters: Filters, form: ReportForm) -> dict[str, Any]:
     all_sections, children, owner, counts = _counted(filters)
 
     people_url = reverse("reports:people")  # once: url_of runs for every cell (~1 500)
@@ -185,25 +230,20 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         for section in all_sections
     ]
     pool_total = counts["pool_total"].total
-    return render(
-        request,
-        "reports/dashboard.html",
-        {
-            "section": SECTION,
-            "form": form,
-            "filters": filters,
-            "children": children,
-            "headline": table_sections[0]["rows"],
-            "tables": table_sections[1:],
-            "post_rows": post_rows,
-            "per_village": round(pool_total / villages, 1),
-            "villages": len(owner),
-            "below_target": len([row for row in village_pools if row.below_target]),
-            "charts": chart_options,
-            "target_height": 80 + 26 * len(village_pools),
-            "query": _query(filters),
-        },
-    )
+    return {
+        "form": form,
+        "filters": filters,
+        "children": children,
+        "headline": table_sections[0]["rows"],
+        "tables": table_sections[1:],
+        "post_rows": post_rows,
+        "per_village": round(pool_total / villages, 1),
+        "villages": len(owner),
+        "below_target": len([row for row in village_pools if row.below_target]),
+        "charts": chart_options,
+        "target_height": 80 + 26 * len(village_pools),
+        "query": _query(filters),
+    }
 
 
 @login_required

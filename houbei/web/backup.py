@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 
 FORMAT = 1
@@ -158,4 +159,7 @@ def restore(archive: Path) -> dict[str, Any]:
             if media.exists():
                 shutil.rmtree(media)
             shutil.copytree(work / "media", media)
+    # Cached pages are keyed on the newest audit event's number, which the restored
+    # database may repeat with other data behind it (reports/views.py).
+    cache.clear()
     return dict(manifest)

@@ -245,3 +245,35 @@ def test_the_duty_record_export_says_who_recorded_and_verified_what(
         world.secretary_a.get_full_name() or world.secretary_a.get_username(),
         world.town_x_admin.get_full_name() or world.town_x_admin.get_username(),
     )
+
+
+def test_the_dashboard_is_cached_until_the_next_audited_change(
+    world: World, frontline: Frontline
+) -> None:
+    client = client_for(world.district_admin)
+    with CaptureQueriesContext(connection) as computed:
+        first = client.get(reverse("reports:dashboard"), query(frontline))
+    with CaptureQueriesContext(connection) as cached:
+        again = client.get(reverse("reports:dashboard"), query(frontline))
+    # The same body; the page around it has its own nonce each time.
+    body = first.content.split(b'<div class="page-head">', 1)[1].split(b"</main>", 1)[0]
+    assert len(body) > 10_000 and body in again.content
+    assert len(cached) < len(computed) / 4, "served from the cache"
+    # A service's change writes an audit event: the next dashboard is computed afresh.
+    make_person(world.village_a, "李新")
+    with CaptureQueriesContext(connection) as after_change:
+        client.get(reverse("reports:dashboard"), query(frontline))
+    assert len(after_change) > len(computed) / 2
+    # Another user with the same grants gets the same numbers, computed for them.
+    town_a = client_for(world.town_x_admin)
+    with CaptureQueriesContext(connection) as other_user:
+        town_a.get(reverse("reports:dashboard"), query(frontline, region=world.town_x.code))
+    assert len(other_user) > len(computed) / 2
+
+
+def test_a_cached_dashboard_is_not_served_to_a_user_outside_its_scope(
+    world: World, frontline: Frontline
+) -> None:
+    client_for(world.district_admin).get(reverse("reports:dashboard"), query(frontline))
+    outsider = client_for(world.secretary_a)
+    assert outsider.get(reverse("reports:dashboard"), query(frontline)).status_code == 404
