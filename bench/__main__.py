@@ -98,10 +98,12 @@ def main() -> None:
 
 
 def _print(rows: list[Row]) -> None:
-    print(f"{'benchmark':70} {'figures':44} {'ratio':>7} {'target':>8}  met")
+    name = max(len(row.name) for row in rows)
+    figures = max(len(row.figures) for row in rows)
+    print(f"{'benchmark':{name}} {'figures':{figures}} {'ratio':>7} {'target':>8}  met")
     for row in rows:
         print(
-            f"{row.name:70} {row.figures:44} {row.ratio:7.2f} {row.target:>8}  "
+            f"{row.name:{name}} {row.figures:{figures}} {row.ratio:7.2f} {row.target:>8}  "
             f"{'yes' if row.met else 'NO'}"
         )
 

@@ -49,22 +49,40 @@ def _export(figures: Figures) -> Iterator[Row]:
             )
 
 
-def _scale(key: str, title: str, limit: float) -> Callable[[Figures], Iterator[Row]]:
-    """City p95 over district p95: the cost must not grow with the data."""
+def _scale(
+    key: str, title: str, limit: float, *, part: str | None = None, statistic: str = "p95"
+) -> Callable[[Figures], Iterator[Row]]:
+    """City over district (p95 unless told): the cost must not grow with the data."""
 
     def rows(figures: Figures) -> Iterator[Row]:
         for database, profiles in figures.items():
             if "district" not in profiles or "city" not in profiles:
                 continue
             district, city = profiles["district"][key], profiles["city"][key]
+            if part is not None:
+                district, city = district[part], city[part]
+            field = f"{statistic}_ms"
             yield _at_most(
-                f"{title}: p95 city / district ({database})",
-                f"{city['p95_ms']:.1f} ms vs {district['p95_ms']:.1f} ms",
-                city["p95_ms"] / district["p95_ms"],
+                f"{title}: {statistic} city / district ({database})",
+                f"{city[field]:.1f} ms vs {district[field]:.1f} ms",
+                city[field] / district[field],
                 limit,
             )
 
     return rows
+
+
+def _verified_record(figures: Figures) -> Iterator[Row]:
+    for database, profiles in figures.items():
+        for profile, measured in profiles.items():
+            found = measured["verified_record"]
+            service, floor = found["service"], found["floor"]
+            yield _at_most(
+                f"One verified duty record, service vs raw SQL, p50 ({database}, {profile})",
+                f"{service['p50_ms']:.2f} ms vs {floor['p50_ms']:.2f} ms",
+                service["p50_ms"] / floor["p50_ms"],
+                10.0,
+            )
 
 
 def _absolute(key: str, title: str) -> Callable[[Figures], Iterator[Row]]:
@@ -85,12 +103,96 @@ def _absolute(key: str, title: str) -> Callable[[Figures], Iterator[Row]]:
     return rows
 
 
+def _indicators(figures: Figures) -> Iterator[Row]:
+    limits = {"postgres": 5.0, "sqlite": 8.0}
+    for database, profiles in figures.items():
+        for profile, measured in profiles.items():
+            if "indicators" not in measured:
+                continue  # measured at city scale only
+            found = measured["indicators"]
+            yield _at_most(
+                f"Full indicator recompute, {found['records']:,} records, vs DuckDB "
+                f"({database}, {profile})",
+                f"{found['seconds']:.1f} s vs {found['floor_seconds']:.1f} s",
+                found["seconds"] / found["floor_seconds"],
+                limits[database],
+            )
+
+
+def _throughput(figures: Figures) -> Iterator[Row]:
+    for database, profiles in figures.items():
+        for profile, measured in profiles.items():
+            if "throughput" not in measured:
+                continue
+            found = measured["throughput"]
+            ratio = found["dashboard_rps"] / found["bare_rps"]
+            yield _at_least(
+                f"Dashboard throughput, {found['clients']} clients on gunicorn, vs a bare view "
+                f"({database}, {profile})",
+                f"{found['dashboard_rps']:.1f} vs {found['bare_rps']:.1f} requests/s",
+                ratio,
+                0.1,
+            )
+
+
+def _at_least(name: str, figures: str, ratio: float, limit: float) -> Row:
+    return Row(name, figures, ratio, f"≥ {limit:g}", ratio >= limit)
+
+
+def _import(key: str, title: str, limit: float) -> Callable[[Figures], Iterator[Row]]:
+    """Rows a second through the importer over rows a second of the raw load."""
+
+    def rows(figures: Figures) -> Iterator[Row]:
+        for database, profiles in figures.items():
+            for profile, measured in profiles.items():
+                if key not in measured:
+                    continue
+                found = measured[key]
+                yield _at_least(
+                    f"{title}, {found['rows']:,} rows, rate vs a raw load ({database}, {profile})",
+                    f"{found['rows'] / found['seconds']:,.0f} vs "
+                    f"{found['rows'] / found['floor_seconds']:,.0f} rows/s",
+                    found["floor_seconds"] / found["seconds"],
+                    limit,
+                )
+
+    return rows
+
+
+def _recommendation(figures: Figures) -> Iterator[Row]:
+    for database, profiles in figures.items():
+        for profile, measured in profiles.items():
+            if "recommendation" not in measured:
+                continue
+            town, district = (
+                measured["recommendation"]["town"],
+                measured["recommendation"]["district"],
+            )
+            yield _at_most(
+                f"Vacancy recommendation: p95 over a district pool ({district['candidates']:,}) "
+                f"/ a town pool ({town['candidates']:,}) ({database}, {profile})",
+                f"{district['p95_ms']:.1f} ms vs {town['p95_ms']:.1f} ms",
+                district["p95_ms"] / town["p95_ms"],
+                2.0,
+            )
+
+
 TARGETS = [
     Target("export", _export),
     Target("name search", _absolute("search", "Name search")),
     Target("name search scale", _scale("search", "Name search", 1.5)),
     Target("dashboard", _absolute("dashboard", "Dashboard server time")),
     Target("dashboard scale", _scale("dashboard", "Dashboard server time", 1.5)),
+    Target("dashboard throughput", _throughput),
+    Target("recommendation", _recommendation),
+    Target("people import", _import("people_import", "People import (workbook)", 0.25)),
+    Target("duty import", _import("duty_import", "Duty-record import (CSV)", 0.5)),
+    Target("indicator recompute", _indicators),
+    Target("verified record", _verified_record),
+    Target(
+        "verified record scale",
+        _scale("verified_record", "One verified duty record", 1.2, part="service", statistic="p50"),
+    ),
 ]
 
 
