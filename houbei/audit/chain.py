@@ -45,11 +45,20 @@ def entry_hash(event: AuditEvent, prev_hash: str) -> str:
 def link(event: AuditEvent) -> None:
     """Give a new (unsaved) event its place in the chain. Call inside the transaction that
     saves it: the head row stays locked until that transaction ends."""
+    link_many([event])
+
+
+def link_many(events: list[AuditEvent]) -> None:
+    """Give new (unsaved) events consecutive places in the chain, the head locked and
+    written once (a bulk import's thousand events)."""
+    if not events:
+        return
     head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
-    event.sequence = head.sequence + 1
-    event.prev_hash = head.last_hash
-    event.entry_hash = entry_hash(event, event.prev_hash)
-    head.sequence, head.last_hash = event.sequence, event.entry_hash
+    for event in events:
+        event.sequence = head.sequence + 1
+        event.prev_hash = head.last_hash
+        event.entry_hash = entry_hash(event, event.prev_hash)
+        head.sequence, head.last_hash = event.sequence, event.entry_hash
     head.save(update_fields=["sequence", "last_hash"])
 
 

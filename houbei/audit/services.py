@@ -8,7 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
-from houbei.audit.chain import link
+from houbei.audit.chain import link_many
 from houbei.audit.models import AuditEvent, EventType
 
 if TYPE_CHECKING:
@@ -27,14 +27,36 @@ def audit_record(
     extra: Mapping[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event. Must run inside the caller's transaction (see models.py)."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit_record must be called inside the transaction of the change")
+    event = audit_event(
+        acting_user=acting_user,
+        event_type=event_type,
+        target=target,
+        region=region,
+        old=old,
+        new=new,
+        extra=extra,
+    )
+    audit_record_many([event])
+    return event
+
+
+def audit_event(
+    *,
+    acting_user: User | None,
+    event_type: EventType,
+    target: models.Model,
+    region: Region,
+    old: Mapping[str, Any] | None = None,
+    new: Mapping[str, Any] | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> AuditEvent:
+    """An event, not yet in the chain: ``audit_record_many`` appends a batch of them."""
     data: dict[str, Any] = dict(extra or {})
     if old is not None:
         data["old"] = dict(old)
     if new is not None:
         data["new"] = dict(new)
-    event = AuditEvent(
+    return AuditEvent(
         acting_user=acting_user,
         event_type=event_type,
         target_type=ContentType.objects.get_for_model(target),
@@ -43,9 +65,14 @@ def audit_record(
         region=region,
         extra_data=json.loads(json.dumps(data, cls=DjangoJSONEncoder)),  # as it is read back
     )
-    link(event)
-    event.save()
-    return event
+
+
+def audit_record_many(events: list[AuditEvent]) -> None:
+    """Append events in order, in one insert. Must run inside the caller's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_record must be called inside the transaction of the change")
+    link_many(events)
+    AuditEvent.objects.bulk_create(events, batch_size=1000)
 
 
 def changed_values(

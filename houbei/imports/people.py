@@ -41,7 +41,14 @@ from houbei.people.choices import (
     normalize_political_status,
 )
 from houbei.people.models import BackgroundCategory, Person
-from houbei.people.services import ID_PURPOSE, PersonInput, person_register, person_update
+from houbei.people.services import (
+    ID_PURPOSE,
+    BulkRegistrationRefused,
+    PersonInput,
+    person_register,
+    person_register_many,
+    person_update,
+)
 from houbei.regions.codes import Level
 from houbei.regions.models import Region
 
@@ -434,6 +441,9 @@ def group_number(text: str) -> int | None:
 # --- apply --------------------------------------------------------------------------------------
 
 
+REGISTER_BATCH = 500  # people registered with one set of bulk inserts
+
+
 def apply_people_import(
     *,
     acting_user: User | None,
@@ -441,13 +451,35 @@ def apply_people_import(
     progress: Callable[[int, int], None] | None = None,
 ) -> PeopleResult:
     """Save every accepted row in one transaction, through the registry's services (audit and
-    checks included). A row the service still refuses (registered meanwhile, say) joins the
-    rejected rows; the others are saved."""
+    checks included): new people in batches (``person_register_many``), updates one by one.
+    A row the service still refuses (registered meanwhile, say) joins the rejected rows; the
+    others are saved."""
     created = updated = 0
     total = len(plan.accepted)
     saved: list[Accepted] = []
+    done = 0
     with transaction.atomic():
-        for done, row in enumerate(plan.accepted, 1):
+        # New people in batches (a few bulk inserts each); a batch the registry refuses in
+        # part (someone registered one of them meanwhile) is saved row by row below instead.
+        new = [row for row in plan.accepted if row.existing is None]
+        one_by_one = [row for row in plan.accepted if row.existing is not None]
+        for start in range(0, len(new), REGISTER_BATCH):
+            batch = new[start : start + REGISTER_BATCH]
+            try:
+                with transaction.atomic():
+                    person_register_many(
+                        acting_user=acting_user, inputs=[row.data for row in batch]
+                    )
+            except BulkRegistrationRefused:
+                one_by_one += batch
+                continue
+            created += len(batch)
+            saved += batch
+            done += len(batch)
+            if progress is not None:
+                progress(done, total)
+        for row in one_by_one:
+            done += 1
             try:
                 with transaction.atomic():
                     if row.existing is None:
@@ -470,7 +502,7 @@ def apply_people_import(
                 plan.rejected.append(Rejection(row.row, "not_saved", "；".join(messages), raw))
             if progress is not None and (done % 200 == 0 or done == total):
                 progress(done, total)
-        plan.accepted = saved
+        plan.accepted = sorted(saved, key=lambda accepted: accepted.row)
         plan.rejected.sort(key=lambda r: r.row)
         audit_record(
             acting_user=acting_user,

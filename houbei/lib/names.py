@@ -129,13 +129,20 @@ def _split_surname(simplified: str) -> tuple[str, str, tuple[str, ...] | None]:
 
 def pinyin_syllables(name: str) -> list[str]:
     """The name read as pinyin syllables, surname by the surname table."""
+    return list(_syllables(name))
+
+
+@lru_cache(maxsize=8192)
+def _syllables(name: str) -> tuple[str, ...]:
+    # Remembered: a registration reads the name for its sort key and its search keys, and an
+    # import of a district's roster meets the same names again and again.
     simplified = to_simplified(clean_name(name)).replace("·", "")
     if not simplified:
-        return []
+        return ()
     surname, given, fixed = _split_surname(simplified)
     surname_syllables = list(fixed) if fixed else lazy_pinyin(surname, errors="default")
     given_syllables = lazy_pinyin(given, errors="default") if given else []
-    return [syllable.lower() for syllable in [*surname_syllables, *given_syllables]]
+    return tuple(syllable.lower() for syllable in [*surname_syllables, *given_syllables])
 
 
 def name_search_keys(name: str) -> list[str]:

@@ -24,6 +24,7 @@ from houbei.imports.people import (
 from houbei.imports.reader import UnreadableFile
 from houbei.lib.idnumber import make_id_number
 from houbei.people.models import Person
+from houbei.tests.factories import make_person
 
 D = dt.date
 HEADERS = [
@@ -393,3 +394,18 @@ def test_a_decompression_bomb_is_refused_unopened(world: World) -> None:
     with pytest.raises(UnreadableFile) as error:
         plan(world, buffer.getvalue(), "炸弹.xlsx")
     assert "远超" in error.value.message
+
+
+def test_a_person_registered_between_preview_and_import_is_refused_and_the_rest_saved(
+    world: World,
+) -> None:
+    """New people are saved in batches; a batch with one row the registry now refuses is
+    saved row by row, so only that row is rejected."""
+    result = plan(world, roster_xlsx(GOOD))
+    assert len(result.accepted) == len(GOOD)
+    first, first_row = result.accepted[0].data, result.accepted[0].row
+    make_person(world.village_a, "抢先登记", id_number=first.id_number)
+    saved = apply_people_import(acting_user=world.secretary_a, plan=result)
+    assert saved.created == len(GOOD) - 1
+    assert [(r.row, r.reason) for r in result.rejected] == [(first_row, "not_saved")]
+    assert Person.objects.filter(village=world.village_a).count() == len(GOOD)  # 1 + the rest

@@ -370,3 +370,55 @@ def test_people_of_a_merged_village_can_be_edited_where_they_are(world: World):
             expected_version=1,
         )
     assert "village" in errors_of(raised)
+
+
+def test_a_batch_registers_everyone_as_one_by_one_would(world: World):
+    from houbei.audit.chain import verify
+    from houbei.people.services import person_register_many
+
+    migrant = BackgroundCategory.objects.get(code="migrant_returnee")
+    inputs = [
+        input_for(world, name="王強", id_number="511002199001010011", categories=[migrant]),
+        input_for(world, name="李明", id_number=next_id_number(), phone="13800000002"),
+        input_for(world, name="张超", id_number=next_id_number(), phone=""),
+    ]
+    people = person_register_many(acting_user=world.secretary_a, inputs=inputs)
+    assert [person.name for person in people] == ["王強", "李明", "张超"]
+    wang = Person.objects.get(pk=people[0].pk)
+    assert crypto.decrypt(wang.id_number_encrypted) == "511002199001010011"
+    assert wang.phone_masked == "138****2345"
+    assert list(wang.categories.all()) == [migrant]
+    assert "wq" in set(wang.name_keys.values_list("key", flat=True))
+    events = AuditEvent.objects.filter(event_type=EventType.PERSON_CREATED).order_by("sequence")
+    assert [event.target_label for event in events] == ["王強", "李明", "张超"]
+    assert events[0].extra_data["new"]["categories"] == ["migrant_returnee"]
+    assert list(verify()) == []  # the chain is whole
+
+
+def test_a_batch_with_a_refused_row_saves_nobody_and_names_the_rows(world: World):
+    from houbei.people.services import BulkRegistrationRefused, person_register_many
+
+    make_person(world.village_a, "赵一", id_number="511002199001010011")
+    twice = next_id_number()
+    inputs = [
+        input_for(world, name="王強"),  # registered already
+        input_for(world, name="李明", id_number=twice),
+        input_for(world, name="李明", id_number=twice),  # twice in the batch
+        input_for(world, name="", id_number=next_id_number()),  # no name
+        input_for(world, name="张超", id_number=next_id_number()),
+    ]
+    with pytest.raises(BulkRegistrationRefused) as refused:
+        person_register_many(acting_user=world.secretary_a, inputs=inputs)
+    assert sorted(refused.value.rows) == [0, 2, 3]
+    assert Person.objects.count() == 1
+
+
+def test_a_batch_outside_the_scope_is_refused(world: World):
+    from houbei.people.services import person_register_many
+
+    with pytest.raises(PermissionDenied):
+        person_register_many(
+            acting_user=world.secretary_a,
+            inputs=[input_for(world, village=world.village_b, villager_group=None)],
+        )
+    assert Person.objects.count() == 0
