@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django.db.models import BigIntegerField, Func, QuerySet
 
 from houbei.duty.models import DutyRecord, DutyTaskCount, PersonDay, PersonIndicator, Status
+from houbei.lib.models import insert_rows
 
 OVERALL = 0
 
@@ -389,13 +390,14 @@ def rebuild() -> int:
     expected = recompute_all()
     PersonDay.objects.all().delete()
     PersonIndicator.objects.all().delete()
-    PersonDay.objects.bulk_create(
+    insert_rows(
+        PersonDay,
+        ["person_id", "campaign_key", "day", "seconds"],
         (
-            PersonDay(person_id=person_id, campaign_key=key, day=day, seconds=seconds)
+            (person_id, key, day, seconds)
             for (person_id, key), figures in expected.items()
             for day, seconds in figures.days.items()
         ),
-        batch_size=5000,
     )
     rows = [
         PersonIndicator(
