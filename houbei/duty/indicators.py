@@ -20,16 +20,15 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
-from django.db.models import BigIntegerField, Func, QuerySet
+from django.db import transaction
+from django.db.models import BigIntegerField, Func
 
 from houbei.duty.models import DutyRecord, DutyTaskCount, PersonDay, PersonIndicator, Status
-from houbei.lib.models import insert_rows
+from houbei.lib.models import insert_rows, plain_rows
 
 OVERALL = 0
 
@@ -288,17 +287,6 @@ class Figures:
         }
 
 
-def _plain_rows(query: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:
-    """The query's rows as the driver returns them, in chunks (a server-side cursor on
-    PostgreSQL): for millions of plain integers, Django's per-value converters would cost
-    more than reading them."""
-    sql, params = query.query.sql_with_params()
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while rows := cursor.fetchmany(20000):
-            yield from rows
-
-
 def recompute_all() -> dict[tuple[int, int], Figures]:
     """Every person's figures derived from the records and deeds themselves."""
     from houbei.deeds.models import Deed
@@ -320,7 +308,7 @@ def recompute_all() -> dict[tuple[int, int], Figures]:
         .annotate(start=EpochSeconds("starts_at"), end=EpochSeconds("ends_at"))
         .values_list("person_id", "campaign_id", "start", "end", "status")
     )
-    for person_id, campaign_id, start, end, status in _plain_rows(closed):
+    for person_id, campaign_id, start, end, status in plain_rows(closed):
         if status != Status.VERIFIED:
             continue
         by_day = [(local.date(day), seconds) for day, seconds in local.split(start, end) if seconds]

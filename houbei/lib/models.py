@@ -1,10 +1,11 @@
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any
 
 from django.db import connection, models
+from django.db.models import QuerySet
 
 
 class TimeStampedModel(models.Model):
@@ -66,3 +67,15 @@ def insert_rows(
         remaining = iter(rows)
         while chunk := list(islice(remaining, 10_000)):
             cursor.executemany(sql, chunk)
+
+
+def plain_rows(query: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:
+    """The query's rows as the driver returns them, in chunks (a server-side cursor on
+    PostgreSQL): for millions of plain integers, Django's per-value converters would cost
+    more than reading them. Only for values the driver returns as they are meant (numbers,
+    text), not dates on SQLite."""
+    sql, params = query.query.sql_with_params()
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(20000):
+            yield from rows

@@ -104,33 +104,22 @@ class Filters:
 PeopleOf = Callable[[Filters], QuerySet[Person]]
 
 
-def villages_of(region: Region) -> list[tuple[int, str, str | None]]:
-    """(id, code, successor's code) of every village the region covers: those below it and
-    those merged into one of them. Read through the code index: a LIKE on the joined region
-    code, which SQLite cannot serve from an index, made every figure scan every person in
-    the database (the dashboard of one district cost twice as much beside four others)."""
-    below = Region.objects.filter(code__indexed_prefix=region.prefix, level=Level.VILLAGE)
-    return list(
-        Region.objects.filter(
-            Q(pk__in=below.values("pk")) | Q(merged_into__in=below.values("pk")),
-            level=Level.VILLAGE,
-        )
-        .order_by("code")
-        .values_list("id", "code", "merged_into__code")
+def villages_covered(region: Region) -> QuerySet[Region]:
+    """Every village the region covers: those below it and those merged into one of them.
+    Read through the code index: a LIKE on the joined region code, which SQLite cannot serve
+    from an index, made every figure scan every person in the database (the dashboard of one
+    district cost twice as much beside four others)."""
+    below = Region.objects.filter(code__indexed_prefix=region.prefix, level=Level.VILLAGE).values(
+        "pk"
     )
-
-
-def village_ids(filters: Filters) -> list[int]:
-    if "villages" not in filters.memo:
-        filters.memo["villages"] = [row[0] for row in villages_of(filters.region)]
-    return filters.memo["villages"]  # type: ignore[return-value]
+    return Region.objects.filter(Q(pk__in=below) | Q(merged_into__in=below), level=Level.VILLAGE)
 
 
 def people_in(filters: Filters) -> QuerySet[Person]:
     """The people of the region (merged villages included) that the user may see."""
     return Person.objects.filter(
         filters.scope.region_q(Capability.PEOPLE_VIEW, "village__code"),
-        village_id__in=village_ids(filters),
+        village__in=villages_covered(filters.region).values("pk"),
     )
 
 
@@ -563,7 +552,8 @@ def child_of_village(region: Region) -> tuple[list[Region], dict[int, int]]:
         .order_by("code")
     )
     owner: dict[int, int] = {}
-    for village_id, code, successor in villages_of(region):
+    villages = villages_covered(region).values_list("id", "code", "merged_into__code")
+    for village_id, code, successor in villages:
         for child in children:
             if code.startswith(child.prefix) or (successor or "").startswith(child.prefix):
                 owner[village_id] = child.pk

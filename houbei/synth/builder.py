@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import reset_queries, transaction
+from django.db import connection, reset_queries, transaction
 
 from houbei.campaigns.models import (
     Campaign,
@@ -148,7 +148,17 @@ def synthesize(
     started = time.perf_counter()
     made.add("indicators", indicators.rebuild())
     made.timed("indicators", started)
+    analyze()
     return made
+
+
+def analyze() -> None:
+    """Planner statistics after a bulk load, as PostgreSQL's autovacuum would gather them
+    in time: without them it plans the first queries on a fresh database as if the tables
+    were empty. (SQLite is left as Houbei runs it: without statistics.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 @dataclass
