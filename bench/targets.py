@@ -42,7 +42,7 @@ def _export(figures: Figures) -> Iterator[Row]:
                 2.0,
             )
             yield _at_most(
-                f"Excel export peak memory, MB ({database}, {profile})",
+                f"Excel export peak memory growth, MB ({database}, {profile})",
                 f"{export['peak_mb']:.0f} MB",
                 export["peak_mb"] / 250,
                 1.0,
