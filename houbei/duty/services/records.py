@@ -150,12 +150,14 @@ def _check_tasks(tasks: TaskCounts) -> None:
             )
 
 
-def _save_tasks(record: DutyRecord, tasks: TaskCounts) -> dict[str, int]:
-    record.task_counts.all().delete()
+def _save_tasks(record: DutyRecord, tasks: TaskCounts, *, replace: bool = True) -> dict[str, int]:
+    if replace:
+        record.task_counts.all().delete()
     kept = {kind: count for kind, count in tasks.items() if count}
-    DutyTaskCount.objects.bulk_create(
-        DutyTaskCount(record=record, kind=kind, count=count) for kind, count in kept.items()
-    )
+    if kept:
+        DutyTaskCount.objects.bulk_create(
+            DutyTaskCount(record=record, kind=kind, count=count) for kind, count in kept.items()
+        )
     return {kind.code: count for kind, count in kept.items()}
 
 
@@ -242,7 +244,13 @@ def duty_check_out(
     scope = _scope(acting_user)
     _require(scope, record.post, record.person, Capability.DUTY_RECORD)
     _lock_person(record.person)
-    record = DutyRecord.objects.select_for_update().get(pk=record.pk)
+    # The post, campaign and region are read for the checks and the audit event: loaded
+    # with the locked row (only the record itself is locked), not one query each.
+    record = (
+        DutyRecord.objects.select_for_update(of=("self",))
+        .select_related("post__campaign", "post__region", "person")
+        .get(pk=record.pk)
+    )
     if record.status != Status.OPEN:
         raise ValidationError(_("This check-in has already been closed."))
     now = _second(timezone.now())
@@ -271,7 +279,7 @@ def duty_check_out(
         record.verified_by, record.verified_at = acting_user, now
     record.version += 1
     record.save()
-    codes = _save_tasks(record, tasks or {})
+    codes = _save_tasks(record, tasks or {}, replace=False)  # an open record has no counts
     indicators.apply_change(None, indicators.record_contribution(record, codes))
     _audit(acting_user, EventType.DUTY_CHECKED_OUT, record, new=record_snapshot(record, codes))
     return record
@@ -324,7 +332,7 @@ def duty_record_create(
         notes=data.notes.strip(),
         recorded_by=acting_user,
     )
-    codes = _save_tasks(record, data.tasks)
+    codes = _save_tasks(record, data.tasks, replace=False)  # a new record has no counts yet
     _audit(acting_user, EventType.DUTY_RECORDED, record, new=record_snapshot(record, codes))
     return record
 
