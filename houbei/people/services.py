@@ -5,7 +5,7 @@ audit event in the same transaction. ``acting_user=None`` is the command line.""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -280,14 +280,19 @@ def _check_unique_id(checked: _Checked, scope: Scope | None, exclude_pk: int | N
         checked.add("id_number", _duplicate_message(existing, scope))
 
 
-def name_keys_of(person: Person) -> list[PersonNameKey]:
-    """The search keys of a saved person, unsaved (bulk writers insert them in batches)."""
-    return [PersonNameKey(person=person, key=key) for key in name_match_keys(person.name)]
+def name_keys_insert(people: Iterable[Person]) -> None:
+    """Write the search keys of saved people (lib/names.name_match_keys): registration,
+    batches and synth alike."""
+    insert_rows(
+        PersonNameKey,
+        ["person_id", "key"],
+        ((person.pk, key) for person in people for key in name_match_keys(person.name)),
+    )
 
 
 def _store_name_keys(person: Person) -> None:
     person.name_keys.all().delete()
-    PersonNameKey.objects.bulk_create(name_keys_of(person))
+    name_keys_insert([person])
 
 
 def person_build(data: PersonInput, *, created_by: User | None = None) -> Person:
@@ -390,11 +395,7 @@ def person_register_many(
             for category in data.categories
         ),
     )
-    insert_rows(
-        PersonNameKey,
-        ["person_id", "key"],
-        ((person.pk, key) for person in people for key in name_match_keys(person.name)),
-    )
+    name_keys_insert(people)
     audit_record_many(
         [
             audit_event(

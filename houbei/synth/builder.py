@@ -42,8 +42,8 @@ from houbei.duty import indicators
 from houbei.duty.models import DutyRecord, DutyTaskCount, Source, Status, TaskKind
 from houbei.lib.idnumber import make_id_number
 from houbei.people.choices import Education, PoliticalStatus
-from houbei.people.models import Person, PersonNameKey
-from houbei.people.services import PersonInput, name_keys_of, person_build
+from houbei.people.models import Person
+from houbei.people.services import PersonInput, name_keys_insert, person_build
 from houbei.pipeline.models import StageDecision, Standing
 from houbei.pipeline.services import default_body
 from houbei.pipeline.stages import DecidingLevel, Stage
@@ -277,9 +277,7 @@ class _District:
                 )
                 built.append(person_build(data))
         saved = Person.objects.bulk_create(built, batch_size=2000)
-        PersonNameKey.objects.bulk_create(
-            (key for person in saved for key in name_keys_of(person)), batch_size=BATCH
-        )
+        name_keys_insert(saved)
         self.made.add("people", len(saved))
         by_village: dict[int, list[Person]] = {}
         for person in saved:
