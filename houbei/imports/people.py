@@ -45,6 +45,7 @@ from houbei.people.services import (
     ID_PURPOSE,
     BulkRegistrationRefused,
     PersonInput,
+    name_problem,
     person_register,
     person_register_many,
     person_update,
@@ -81,6 +82,7 @@ PEOPLE_HEADERS: dict[str, str] = {
 
 REASONS = (
     "name_missing",
+    "name_invalid",
     "id_missing",
     "id_length",
     "id_format",
@@ -231,8 +233,9 @@ class _RowChecker:
         name = clean_name(_str(values.get("name")))
         if not name:
             raise Rejected("name_missing", _("The name is missing."))
-        if len(name) > 40:
-            raise Rejected("name_missing", _("A name has at most 40 characters."))
+        problem = name_problem(name)
+        if problem:
+            raise Rejected("name_invalid", problem)
         resident = self._resident_id(_str(values.get("id_number")))
         sex = self._sex(_str(values.get("sex")), resident.sex.value)
         self._birth(values.get("birth"), resident.birth_date)

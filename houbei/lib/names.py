@@ -117,6 +117,14 @@ def clean_name(raw: str) -> str:
     return re.sub(r"[•．.]", "·", text)
 
 
+def is_plain_name(name: str) -> bool:
+    """A cleaned name holds letters only (Han characters count as letters), the · of
+    minority and transliterated names between parts: no digits, no punctuation, which
+    turn up in rosters as row numbers or notes typed into the name column."""
+    parts = name.split("·")
+    return all(part and part.isalpha() for part in parts)
+
+
 def _split_surname(simplified: str) -> tuple[str, str, tuple[str, ...] | None]:
     """(surname, given name, fixed surname syllables or None)."""
     for compound, syllables in COMPOUND_SURNAME_READINGS.items():

@@ -29,7 +29,7 @@ from houbei.lib import crypto
 from houbei.lib.idnumber import IdNumberError, ResidentId, parse_id_number
 from houbei.lib.images import PhotoError, normalize_photo
 from houbei.lib.models import insert_rows
-from houbei.lib.names import clean_name, name_match_keys, name_sort_key
+from houbei.lib.names import clean_name, is_plain_name, name_match_keys, name_sort_key
 from houbei.lib.phone import PhoneError, mask_phone, normalize_phone
 from houbei.people.choices import Education, Ethnicity, PoliticalStatus, Sex
 from houbei.people.models import (
@@ -119,16 +119,32 @@ _POLITICAL_STATUSES = frozenset(PoliticalStatus.values)
 _EDUCATIONS = frozenset(Education.values)
 
 
+def name_problem(name: str) -> str | None:
+    """Why a cleaned name (lib/names.clean_name) cannot be registered, or None: the one rule
+    for forms, the API and imports."""
+    if not name:
+        return str(_("Enter the name."))
+    if len(name) > 40:
+        return str(_("A name has at most 40 characters."))
+    if not is_plain_name(name):
+        return str(
+            _(
+                "A name holds characters only (and · between the parts of a minority name); "
+                "remove the digits or symbols."
+            )
+        )
+    return None
+
+
 def _check(data: PersonInput, *, current_village_id: int | None) -> _Checked:
     """Every problem of ``data`` at once. ``current_village_id``: where the person is now
     (None when registering); staying in a village that has since merged is allowed, moving
     into one is not."""
     creating = current_village_id is None
     checked = _Checked(name=clean_name(data.name), resident_id=None, phone=None)
-    if not checked.name:
-        checked.add("name", _("Enter the name."))
-    elif len(checked.name) > 40:
-        checked.add("name", _("A name has at most 40 characters."))
+    problem = name_problem(checked.name)
+    if problem:
+        checked.add("name", problem)
 
     if data.id_number is not None and (creating or data.id_number.strip()):
         try:

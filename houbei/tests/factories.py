@@ -72,6 +72,12 @@ def next_id_number(
     return make_id_number(address, birth, sequence)
 
 
+def numbered_name(stem: str, number: int) -> str:
+    """A distinct name for the n-th test person: 人一二 for ("人", 12). Digits are refused in
+    names (people.services.name_problem), so the number is written in Han numerals."""
+    return stem + "".join("零一二三四五六七八九"[int(digit)] for digit in str(number))
+
+
 def make_person(village: Region, name: str = "张伟", **fields: Any) -> Person:
     data = PersonInput(
         name=name,

@@ -13,12 +13,12 @@ from django.db import connection, transaction
 from houbei.audit.chain import verify
 from houbei.audit.models import AppendOnly, AuditEvent
 from houbei.conftest import World
-from houbei.tests.factories import make_person
+from houbei.tests.factories import make_person, numbered_name
 
 
 def _events(world: World, n: int) -> list[AuditEvent]:
     for index in range(n):
-        make_person(world.village_a, f"人{index}")
+        make_person(world.village_a, numbered_name("人", index))
     return list(AuditEvent.objects.order_by("sequence"))
 
 

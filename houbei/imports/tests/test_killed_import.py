@@ -21,6 +21,7 @@ from houbei.audit.models import AuditEvent
 from houbei.conftest import World
 from houbei.lib.idnumber import make_id_number
 from houbei.people.models import Person
+from houbei.tests.factories import numbered_name
 
 ROWS = 3000
 
@@ -31,7 +32,9 @@ def _roster(path: Path) -> None:
     writer.writerow(["姓名", "身份证号码", "政治面貌"])
     for n in range(ROWS):
         birth = dt.date(1960, 1, 1) + dt.timedelta(days=n * 5)
-        writer.writerow([f"测试{n}", make_id_number("511011", birth, n % 998 + 1), "群众"])
+        writer.writerow(
+            [numbered_name("测试", n), make_id_number("511011", birth, n % 998 + 1), "群众"]
+        )
     path.write_text(buffer.getvalue(), encoding="utf-8")
 
 

@@ -133,6 +133,7 @@ BAD: list[tuple[list[Any], str]] = [
         "political_status_unknown",
     ),
     (["刘八", "男", "", number(D(1990, 1, 1), 141), "", "", "", "", "十九社"], "region_unknown"),
+    (["刘九9", "男", "", number(D(1990, 1, 1), 151), "", "", "", "", ""], "name_invalid"),
     (["王强", "男", "", number(D(1990, 5, 3), 11), "", "", "", "", ""], "duplicate_in_file"),
 ]
 

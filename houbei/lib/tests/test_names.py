@@ -2,6 +2,7 @@ import pytest
 
 from houbei.lib.names import (
     clean_name,
+    is_plain_name,
     name_match_keys,
     name_search_keys,
     name_sort_key,
@@ -65,6 +66,18 @@ def test_names_are_cleaned_of_spaces_and_dots_normalised():
     assert clean_name(" 张 超 ") == "张超"
     assert clean_name("阿不都•热合曼") == "阿不都·热合曼"
     assert name_search_keys("阿不都·热合曼")[0] == "阿不都热合曼"
+
+
+@pytest.mark.parametrize("name", ["王强", "阿不都·热合曼", "欧阳娜娜", "Zhang", "王強"])
+def test_names_of_letters_are_plain(name):
+    assert is_plain_name(clean_name(name))
+
+
+@pytest.mark.parametrize(
+    "name", ["钱000", "王强1", "张(党员)", "李-明", "·王", "王·", "王··强", "张_三"]
+)
+def test_names_with_digits_symbols_or_stray_dots_are_not(name):
+    assert not is_plain_name(clean_name(name))
 
 
 def test_sort_key_orders_by_pinyin():

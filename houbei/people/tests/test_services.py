@@ -100,6 +100,17 @@ def test_sex_or_birth_date_contradicting_the_id_number_is_refused(world: World):
     assert person.pk
 
 
+def test_a_name_with_digits_or_symbols_is_refused_and_nothing_saved(world: World):
+    for name in ("钱000", "王强（党员）"):
+        with translation.override("zh-hans"), pytest.raises(ValidationError) as raised:
+            person_register(acting_user=world.secretary_a, data=input_for(world, name=name))
+        assert errors_of(raised)["name"] == [
+            "姓名只能由文字组成（少数民族姓名各部分之间可用“·”），请去掉数字或符号。"
+        ]
+    assert not Person.objects.exists()
+    assert not AuditEvent.objects.filter(event_type=EventType.PERSON_CREATED).exists()
+
+
 def test_lower_case_x_is_stored_upper_case_and_found_again(world: World):
     person = person_register(
         acting_user=None, data=input_for(world, id_number="11010519491231002x")

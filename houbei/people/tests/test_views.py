@@ -7,7 +7,7 @@ from django.urls import reverse
 from houbei.audit.models import AuditEvent
 from houbei.conftest import World
 from houbei.people.models import BackgroundCategory, Person, PersonalDataReveal
-from houbei.tests.factories import make_person, next_id_number
+from houbei.tests.factories import make_person, next_id_number, numbered_name
 from houbei.tests.test_persona_ladder import jpeg_bytes
 
 
@@ -196,7 +196,7 @@ def test_photo_is_served_only_in_scope_and_never_from_a_public_url(world: World)
 
 def test_people_list_page_query_count_is_flat(world: World, django_assert_max_num_queries):
     for index in range(30):
-        make_person(world.village_a, f"王{index}")
+        make_person(world.village_a, numbered_name("王", index))
     client = signed_in(world.secretary_a)
     with django_assert_max_num_queries(12):
         response = client.get(reverse("people:list"))

@@ -32,7 +32,7 @@ from houbei.reports.figures import (
     frontline_summary,
     sections,
 )
-from houbei.tests.factories import make_person, next_id_number
+from houbei.tests.factories import make_person, next_id_number, numbered_name
 
 BJ = ZoneInfo("Asia/Shanghai")
 D = dt.date
@@ -79,7 +79,7 @@ def generate(world: World, frontline: Frontline, seed: int) -> Data:
         chosen = [c for c in (migrant, veteran) if rng.random() < 0.5]
         person = make_person(
             rng.choice(villages),
-            f"人{n}",
+            numbered_name("人", n),
             id_number=next_id_number(D(1970, 1, 1) + dt.timedelta(days=rng.randrange(12000))),
             political_status=rng.choice(list(PoliticalStatus)),
             education=rng.choice(list(Education)),
