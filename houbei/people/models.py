@@ -118,8 +118,23 @@ class PersonNameKey(models.Model):
     the size of the registry. Written by people/services with the name."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_keys")
-    # db_index: on PostgreSQL Django adds the varchar_pattern_ops twin that LIKE 'q%' needs.
-    key = models.CharField(max_length=255, db_index=True)
+    key = models.CharField(max_length=255)
+    # Copies of the person's, so that a search scopes, counts and orders its matches from
+    # this table's index alone and reads only the people on the page it shows
+    # (selectors.NameSearch). Rewritten with the keys when the name or the village changes.
+    village_code = models.CharField(max_length=12)
+    name_sort = models.CharField(max_length=160)
+
+    class Meta:
+        indexes = [
+            # Pattern operator classes on PostgreSQL: LIKE 'q%' (indexed_prefix) and the
+            # scope's LIKE '5110%' served by the index whatever the database's collation.
+            models.Index(
+                fields=["key", "village_code", "name_sort", "person"],
+                name="people_namekey_search_idx",
+                opclasses=["varchar_pattern_ops", "varchar_pattern_ops", "varchar_ops", "int8_ops"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.key

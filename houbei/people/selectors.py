@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import overload
 
 from django.db.models import Count, Q, QuerySet
 
@@ -57,6 +59,68 @@ def person_list(*, scope: Scope, filters: PersonFilters) -> QuerySet[Person]:
     return people.prefetch_related("categories").order_by("name_sort", "id")
 
 
+@dataclass
+class NameSearch:
+    """A name search as the people list pages through it (a Paginator's object list),
+    answered from the name-key index alone: the keys carry each person's village code and
+    sort key, so the count, the scope and the order come from one index range, and only
+    the 25 people on the page are read. Searching ``person_list`` instead reads and sorts
+    every match — each 王 of a city to show the first 25."""
+
+    keys: QuerySet[PersonNameKey]
+
+    def count(self) -> int:
+        return self.keys.values("person_id").distinct().count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Iterator[Person]:
+        return iter(self[:])
+
+    @overload
+    def __getitem__(self, index: int) -> Person: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Person]: ...
+    def __getitem__(self, index: int | slice) -> Person | list[Person]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        page = list(
+            self.keys.order_by("name_sort", "person_id")
+            .values_list("name_sort", "person_id")
+            .distinct()[index]
+        )
+        ids = [person_id for _sort, person_id in page]
+        found = person_queryset().prefetch_related("categories").in_bulk(ids)
+        return [found[person_id] for person_id in ids]
+
+
+def name_search(*, scope: Scope, filters: PersonFilters) -> NameSearch | None:
+    """The list page's search through NameSearch, when it is one: a name (not an ID or
+    phone number) with no filter but the region."""
+    query = normalize_name_query(filters.query)
+    if (
+        not query
+        or not _is_name_query(filters.query)
+        or filters.category is not None
+        or filters.political_status
+    ):
+        return None
+    keys = scope.filter(
+        PersonNameKey.objects.filter(key__indexed_prefix=query),
+        Capability.PEOPLE_VIEW,
+        code_field="village_code",
+    )
+    if filters.region is not None:
+        keys = keys.filter(village_code__startswith=filters.region.prefix)
+    return NameSearch(keys)
+
+
+def _is_name_query(raw: str) -> bool:
+    """Not an ID or phone number (those find one person by its digest)."""
+    return not any(character.isdigit() for character in raw)
+
+
 def _search(people: QuerySet[Person], raw: str) -> QuerySet[Person]:
     """Names in Simplified or Traditional, pinyin, initials; or a full ID or phone number."""
     try:
@@ -67,7 +131,7 @@ def _search(people: QuerySet[Person], raw: str) -> QuerySet[Person]:
         return people.filter(
             id_number_digest=crypto.lookup_digest(resident_id.number, purpose=ID_PURPOSE)
         )
-    if any(character.isdigit() for character in raw):
+    if not _is_name_query(raw):
         try:
             phone = normalize_phone(raw)
         except PhoneError:

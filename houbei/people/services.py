@@ -301,8 +301,12 @@ def name_keys_insert(people: Iterable[Person]) -> None:
     batches and synth alike."""
     insert_rows(
         PersonNameKey,
-        ["person_id", "key"],
-        ((person.pk, key) for person in people for key in name_match_keys(person.name)),
+        ["person_id", "key", "village_code", "name_sort"],
+        (
+            (person.pk, key, person.village.code, person.name_sort)
+            for person in people
+            for key in name_match_keys(person.name)
+        ),
     )
 
 
@@ -465,9 +469,9 @@ def person_update(
     locked.version += 1
     locked.save()
     locked.categories.set(data.categories)
-    if "name" in new:
-        _store_name_keys(locked)
     moved = old_village.pk != locked.village_id
+    if "name" in new or moved:
+        _store_name_keys(locked)
     audit_record(
         acting_user=acting_user,
         event_type=EventType.PERSON_MOVED if moved else EventType.PERSON_UPDATED,
