@@ -78,6 +78,16 @@ def numbered_name(stem: str, number: int) -> str:
     return stem + "".join("零一二三四五六七八九"[int(digit)] for digit in str(number))
 
 
+def make_legacy_person(village: Region, name: str) -> Person:
+    """A person whose name the registry would refuse today (digits, symbols, a formula):
+    registered before names were checked, or written by hand into the database. Exports
+    must still show such a name as the text it is."""
+    person = make_person(village, "旧名")
+    Person.objects.filter(pk=person.pk).update(name=name)
+    person.refresh_from_db()
+    return person
+
+
 def make_person(village: Region, name: str = "张伟", **fields: Any) -> Person:
     data = PersonInput(
         name=name,

@@ -14,7 +14,7 @@ from houbei.conftest import Frontline, World
 from houbei.duty.models import RosterAssignment
 from houbei.duty.selectors import roster_week
 from houbei.duty.services.roster import roster_assign, roster_copy_forward, roster_unassign
-from houbei.tests.factories import make_person
+from houbei.tests.factories import make_legacy_person, make_person
 
 BJ = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.usefixtures("frozen_now")
@@ -174,7 +174,7 @@ def test_copying_a_week_forward_keeps_existing_and_lists_clashes(
 
 
 def test_unassign_and_export_in_the_usual_layout(world: World, frontline: Frontline):
-    person = make_person(world.village_a, '=HYPERLINK("x")')  # a hostile name stays text
+    person = make_legacy_person(world.village_a, '=HYPERLINK("x")')  # a hostile name stays text
     assignment = roster_assign(
         acting_user=None,
         post=frontline.checkpoint,

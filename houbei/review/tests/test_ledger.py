@@ -21,7 +21,7 @@ from houbei.pipeline.tests.conftest import place
 from houbei.review.models import ReviewBatch, Verdict
 from houbei.review.services import batch_open, verdict_record
 from houbei.review.tests.conftest import D, Review
-from houbei.tests.factories import make_person
+from houbei.tests.factories import make_legacy_person
 
 needs_poppler = pytest.mark.skipif(
     shutil.which("pdftotext") is None or shutil.which("pdfinfo") is None,
@@ -55,7 +55,7 @@ def ledger_batch(world: World, review: Review) -> ReviewBatch:
         opened_on=D(2020, 2, 15),
         deadline=D(2020, 2, 25),
         departments=[review.police, review.court],
-        people=[review.first, review.second, make_person(world.village_a, FORMULA_NAME)],
+        people=[review.first, review.second, make_legacy_person(world.village_a, FORMULA_NAME)],
     )
     first = batch.subjects.get(person=review.first).verdicts
     second = batch.subjects.get(person=review.second).verdicts
