@@ -10,6 +10,7 @@ from django.db import models, transaction
 
 from houbei.audit.chain import link_many
 from houbei.audit.models import AuditEvent, EventType
+from houbei.lib.models import insert_models
 
 if TYPE_CHECKING:
     from houbei.accounts.models import User
@@ -36,7 +37,9 @@ def audit_record(
         new=new,
         extra=extra,
     )
-    audit_record_many([event])
+    _require_transaction()
+    link_many([event])
+    event.save(force_insert=True)
     return event
 
 
@@ -68,11 +71,17 @@ def audit_event(
 
 
 def audit_record_many(events: list[AuditEvent]) -> None:
-    """Append events in order, in one insert. Must run inside the caller's transaction."""
+    """Append events in order, in one executemany; their ids are not read back (nobody
+    needs them: an event is found by its sequence). Must run inside the caller's
+    transaction."""
+    _require_transaction()
+    link_many(events)
+    insert_models(AuditEvent, events)
+
+
+def _require_transaction() -> None:
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must be called inside the transaction of the change")
-    link_many(events)
-    AuditEvent.objects.bulk_create(events, batch_size=1000)
 
 
 def changed_values(

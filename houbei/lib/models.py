@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import islice
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, models
 from django.db.models import QuerySet
+
+ModelT = TypeVar("ModelT", bound=models.Model)
 
 
 class TimeStampedModel(models.Model):
@@ -67,6 +69,22 @@ def insert_rows(
         remaining = iter(rows)
         while chunk := list(islice(remaining, 10_000)):
             cursor.executemany(sql, chunk)
+
+
+def insert_models(model: type[ModelT], objects: Iterable[ModelT]) -> None:
+    """Insert unsaved instances with executemany (``insert_rows``), each value prepared by
+    its field as ``save`` would: for append-only rows written by the thousand (an import's
+    audit events) whose ids nobody reads back — ``bulk_create`` builds one statement of
+    every placeholder and spends three times as long. The instances get no primary key."""
+    fields = [field for field in model._meta.concrete_fields if not field.primary_key]
+    insert_rows(
+        model,
+        [field.column for field in fields],
+        (
+            [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+            for instance in objects
+        ),
+    )
 
 
 def plain_rows(query: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:

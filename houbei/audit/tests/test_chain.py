@@ -3,15 +3,18 @@ insertions made directly in the database are found by ``houbei audit verify``.""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import itertools
+from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
 from houbei.audit.chain import verify
-from houbei.audit.models import AppendOnly, AuditEvent
+from houbei.audit.models import AppendOnly, AuditEvent, EventType
+from houbei.audit.services import audit_event, audit_record_many
 from houbei.conftest import World
 from houbei.tests.factories import make_person, numbered_name
 
@@ -30,6 +33,39 @@ def _raw(sql: str, params: list[object]) -> None:
         cursor.execute(sql, params)
         if connection.vendor == "postgresql":
             cursor.execute("SET session_replication_role = origin")
+
+
+def test_a_batch_of_events_is_stored_as_it_was_hashed(world: World) -> None:
+    """audit_record_many writes with executemany (lib/models.insert_models), each value
+    prepared by its field: what is read back must hash the same — times to the
+    microsecond, JSON with Chinese text, dates and decimals, users and regions."""
+    make_person(world.village_a)  # an event recorded alone first
+    people = [make_person(world.village_b, numbered_name("批", n)) for n in range(3)]
+    with transaction.atomic():
+        audit_record_many(
+            [
+                audit_event(
+                    acting_user=world.secretary_b if n else None,
+                    event_type=EventType.PERSON_UPDATED,
+                    target=person,
+                    region=world.village_b,
+                    old={"name": "旧名", "born": dt.date(1990, 1, 2)},
+                    new={"hours": Decimal("12.50"), "tags": ["党员", 1]},
+                )
+                for n, person in enumerate(people)
+            ]
+        )
+    batch = list(
+        AuditEvent.objects.filter(event_type=EventType.PERSON_UPDATED).order_by("sequence")
+    )
+    assert [e.target_id for e in batch] == [str(p.pk) for p in people]
+    assert batch[0].acting_user_id is None and batch[1].acting_user_id == world.secretary_b.pk
+    assert batch[2].extra_data == {
+        "old": {"name": "旧名", "born": "1990-01-02"},
+        "new": {"hours": "12.50", "tags": ["党员", 1]},
+    }
+    assert batch[0].event_time.tzinfo is not None
+    assert list(verify()) == []
 
 
 def test_events_are_numbered_and_chained(world: World) -> None:
