@@ -28,10 +28,11 @@ from django.utils.translation import gettext as _
 from houbei.accounts.roles import Capability
 from houbei.accounts.scoping import Scope
 from houbei.audit.models import EventType
-from houbei.audit.services import audit_record, changed_values
+from houbei.audit.services import audit_event, audit_record, audit_record_many, changed_values
 from houbei.campaigns.models import Post
 from houbei.duty import indicators
 from houbei.duty.models import DutyRecord, DutyTaskCount, RosterShift, Source, Status, TaskKind
+from houbei.lib.models import insert_rows
 from houbei.people.models import Person
 
 if TYPE_CHECKING:
@@ -140,14 +141,19 @@ def _check_times(
     return errors
 
 
-def _check_tasks(tasks: TaskCounts) -> None:
+def _task_problem(tasks: TaskCounts) -> str | None:
     for kind, count in tasks.items():
         if count < 0:
-            raise ValidationError({"tasks": _("Counts cannot be negative.")})
+            return _("Counts cannot be negative.")
         if not kind.is_active:
-            raise ValidationError(
-                {"tasks": _("%(kind)s is no longer counted.") % {"kind": kind.name}}
-            )
+            return _("%(kind)s is no longer counted.") % {"kind": kind.name}
+    return None
+
+
+def _check_tasks(tasks: TaskCounts) -> None:
+    problem = _task_problem(tasks)
+    if problem:
+        raise ValidationError({"tasks": problem})
 
 
 def _save_tasks(record: DutyRecord, tasks: TaskCounts, *, replace: bool = True) -> dict[str, int]:
@@ -190,7 +196,11 @@ def _audit(acting_user: User | None, event: EventType, record: DutyRecord, **val
 
 def _require_active(post: Post) -> None:
     if not post.is_open:
-        raise ValidationError(_("This post or its campaign is closed; no duty can be recorded."))
+        raise ValidationError(_closed_message())
+
+
+def _closed_message() -> str:
+    return _("This post or its campaign is closed; no duty can be recorded.")
 
 
 # --- check-in and check-out ------------------------------------------------------------------
@@ -335,6 +345,142 @@ def duty_record_create(
     codes = _save_tasks(record, data.tasks, replace=False)  # a new record has no counts yet
     _audit(acting_user, EventType.DUTY_RECORDED, record, new=record_snapshot(record, codes))
     return record
+
+
+@dataclass
+class EntriesSaved:
+    """What ``duty_record_create_many`` did with each entry, by its position in the batch."""
+
+    records: dict[int, DutyRecord]
+    refused: dict[int, list[str]]
+
+
+@transaction.atomic
+def duty_record_create_many(
+    *,
+    acting_user: User | None,
+    entries: Sequence[tuple[Post, DutyInput]],
+    source: Source = Source.IMPORT,
+) -> EntriesSaved:
+    """Past shifts entered in bulk (an import's rows), each checked as
+    ``duty_record_create`` checks one — scope, open post, times, task counts, overlap with
+    the person's recorded shifts and with the batch's earlier entries — but with the
+    people locked together, their shifts read once and the records, task counts and audit
+    events written in a few bulk inserts instead of eight statements an entry. Refused
+    entries are not saved and are reported with their reasons; the others are saved."""
+    if not entries:
+        return EntriesSaved({}, {})
+    scope = _scope(acting_user)
+    now = _second(timezone.now())
+    people = {
+        person.pk: person
+        for person in Person.objects.select_for_update()
+        .select_related("village")
+        .filter(pk__in={data.person.pk for _post, data in entries})
+        .order_by("pk")  # one locking order: two batches never wait on each other in a ring
+    }
+    timed = [
+        (post, people[data.person.pk], _second(data.starts_at), _second(data.ends_at), data)
+        for post, data in entries
+    ]
+    # Every shift of these people that could overlap the batch: (start, end, id or the
+    # unsaved record of an earlier entry).
+    busy: dict[int, list[tuple[dt.datetime, dt.datetime | None, int | DutyRecord]]] = {}
+    recorded = (
+        DutyRecord.objects.filter(person_id__in=people, starts_at__lt=max(t[3] for t in timed))
+        .exclude(status=Status.DECLINED)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=min(t[2] for t in timed)))
+        .values_list("person_id", "starts_at", "ends_at", "pk")
+    )
+    for person_id, starts_at, ends_at, pk in recorded:
+        busy.setdefault(person_id, []).append((starts_at, ends_at, pk))
+    permitted: dict[tuple[int, int], bool] = {}
+    refused: dict[int, list[str]] = {}
+    accepted: list[tuple[int, DutyRecord, TaskCounts]] = []
+    for index, (post, person, starts_at, ends_at, data) in enumerate(timed):
+        problems = _entry_problems(scope, post, person, starts_at, ends_at, now, permitted)
+        if not problems:
+            other = next(
+                (
+                    found
+                    for start, end, found in busy.get(person.pk, [])
+                    if start < ends_at and (end is None or end > starts_at)
+                ),
+                None,
+            )
+            if other is not None:
+                if isinstance(other, int):
+                    other = DutyRecord.objects.select_related("post__region", "person").get(
+                        pk=other
+                    )
+                problems.append(_overlap_message(other, scope))
+        task_problem = _task_problem(data.tasks)
+        if task_problem:
+            problems.append(task_problem)
+        if problems:
+            refused[index] = problems
+            continue
+        record = DutyRecord(
+            person=person,
+            post=post,
+            campaign=post.campaign,
+            shift=data.shift,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            source=source,
+            status=Status.PENDING,
+            notes=data.notes.strip(),
+            recorded_by=acting_user,
+        )
+        busy.setdefault(person.pk, []).append((starts_at, ends_at, record))
+        accepted.append((index, record, data.tasks))
+    DutyRecord.objects.bulk_create([record for _index, record, _tasks in accepted])
+    kept = [
+        (record, {kind: count for kind, count in tasks.items() if count})
+        for _index, record, tasks in accepted
+    ]
+    insert_rows(
+        DutyTaskCount,
+        ["record_id", "kind_id", "count"],
+        ((record.pk, kind.pk, count) for record, counts in kept for kind, count in counts.items()),
+    )
+    audit_record_many(
+        [
+            audit_event(
+                acting_user=acting_user,
+                event_type=EventType.DUTY_RECORDED,
+                target=record,
+                region=record.post.region,
+                new=record_snapshot(record, {kind.code: n for kind, n in counts.items()}),
+            )
+            for record, counts in kept
+        ]
+    )
+    return EntriesSaved({index: record for index, record, _tasks in accepted}, refused)
+
+
+def _entry_problems(
+    scope: Scope | None,
+    post: Post,
+    person: Person,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    now: dt.datetime,
+    permitted: dict[tuple[int, int], bool],
+) -> list[str]:
+    """What stops one entry of a batch before its overlaps are looked at."""
+    key = (post.pk, person.village_id)
+    if key not in permitted:
+        permitted[key] = _may(scope, post, person, Capability.DUTY_RECORD)
+    if not permitted[key]:
+        return [
+            _("You may not record duty for %(name)s at %(post)s.")
+            % {"name": person.name, "post": post.name}
+        ]
+    if not post.is_open:
+        return [_closed_message()]
+    errors = _check_times(post, starts_at, ends_at, now)
+    return [message for messages in errors.values() for message in messages]
 
 
 @dataclass

@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from houbei.audit.chain import verify
 from houbei.audit.models import AuditEvent, EventType
 from houbei.audit.selectors import audit_for_record
 from houbei.conftest import Frontline, World
@@ -17,6 +18,7 @@ from houbei.duty.services.records import (
     duty_check_out,
     duty_close_stale,
     duty_record_create,
+    duty_record_create_many,
     duty_record_decline,
     duty_record_update,
     duty_record_verify,
@@ -323,3 +325,55 @@ def test_a_check_out_minutes_after_the_check_in_waits_for_review(
     )
     with pytest.raises(ValidationError):  # in the same second: a wrong tap, said plainly
         duty_check_out(acting_user=world.post_leader, record=fresh)
+
+
+def test_a_batch_saves_what_one_entry_would_and_refuses_what_it_would_refuse(
+    world: World, frontline: Frontline, volunteer
+):
+    """duty_record_create_many (imports) against duty_record_create: the same checks, one
+    entry's result for each, plus overlaps between the batch's own entries."""
+    second = make_person(world.village_a, "张旭")
+    other_village = make_person(world.village_b, "陈丽")
+    duty_record_create(
+        acting_user=world.secretary_a,
+        post=frontline.checkpoint,
+        data=DutyInput(second, at(15, 9), at(15, 10)),
+    )
+    flyer, shovel = TaskKind.objects.filter(is_active=True).order_by("pk")[:2]
+    checkpoint, market = frontline.checkpoint, frontline.market
+    entries = [
+        (checkpoint, DutyInput(volunteer, at(14, 0), at(14, 8), {flyer: 3, shovel: 0}, " 夜班 ")),
+        (checkpoint, DutyInput(second, at(15, 8), at(15, 16))),  # overlaps the recorded one
+        (checkpoint, DutyInput(volunteer, at(14, 7), at(14, 15))),  # overlaps entry 0
+        (checkpoint, DutyInput(volunteer, at(21, 8), at(21, 16))),  # tomorrow
+        (checkpoint, DutyInput(volunteer, at(16, 8), at(16, 16), {flyer: -1})),
+        (market, DutyInput(other_village, at(16, 8), at(16, 16))),  # not secretary A's
+        (market, DutyInput(volunteer, at(14, 8), at(14, 20))),  # follows entry 0
+    ]
+    with translation.override("zh-hans"):
+        saved = duty_record_create_many(acting_user=world.secretary_a, entries=entries)
+    assert sorted(saved.records) == [0, 6]
+    assert sorted(saved.refused) == [1, 2, 3, 4, 5]
+    assert "唐家湾卡点" in saved.refused[1][0] and "重叠" in saved.refused[1][0]
+    assert "唐家湾卡点" in saved.refused[2][0]  # the batch's own entry, not yet saved
+    assert saved.refused[3] == ["值守记录不能晚于当前时间。"]
+    assert saved.refused[4] == ["数量不能为负数。"]
+    assert "陈丽" in saved.refused[5][0]
+    first = DutyRecord.objects.get(pk=saved.records[0].pk)
+    assert (first.status, first.source, first.recorded_by, first.notes) == (
+        Status.PENDING,
+        Source.IMPORT,
+        world.secretary_a,
+        "夜班",
+    )
+    assert dict(first.task_counts.values_list("kind", "count")) == {flyer.pk: 3}
+    assert DutyRecord.objects.count() == 3  # the one recorded before and the two saved
+    events = AuditEvent.objects.filter(event_type=EventType.DUTY_RECORDED).order_by("sequence")
+    assert [e.target_id for e in events][-2:] == [
+        str(saved.records[0].pk),
+        str(saved.records[6].pk),
+    ]
+    assert events.last().extra_data["new"]["post"] == market.name
+    assert events[len(events) - 2].extra_data["new"]["tasks"] == {flyer.code: 3}
+    assert list(verify()) == []
+    assert duty_record_create_many(acting_user=None, entries=[]).records == {}
