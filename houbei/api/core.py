@@ -11,10 +11,10 @@
 from __future__ import annotations
 
 import math
-from typing import Any, TypeVar
+from collections.abc import Iterable
+from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -123,7 +123,14 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error(request, exc.status_code, codes.get(exc.status_code, "error"), str(exc))
 
 
-def paginate(queryset: QuerySet[Any], page: int, serialize: Any = None) -> dict[str, Any]:
+class Pageable(Protocol):
+    """A queryset, or an object list that pages like one (people.selectors.NameSearch)."""
+
+    def count(self) -> int: ...
+    def __getitem__(self, index: slice) -> Iterable[Any]: ...
+
+
+def paginate(queryset: Pageable, page: int, serialize: Any = None) -> dict[str, Any]:
     """One page of ``queryset``; a page beyond the last answers 404."""
     count = queryset.count()
     pages = max(1, math.ceil(count / PAGE_SIZE))

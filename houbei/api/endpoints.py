@@ -24,7 +24,7 @@ from houbei.duty.services.records import DutyInput, duty_record_create, duty_rec
 from houbei.party.selectors import track_of
 from houbei.people.choices import PoliticalStatus
 from houbei.people.models import Person
-from houbei.people.selectors import PersonFilters, person_get, person_list
+from houbei.people.selectors import PersonFilters, name_search, person_get, person_list
 from houbei.people.services import PersonInput, person_register
 from houbei.pipeline.selectors import decisions_of, standing_of
 from houbei.pipeline.services import decide
@@ -167,8 +167,9 @@ def people(
             scope.filter(Region.objects.all(), Capability.PEOPLE_VIEW, code_field="code"),
             code=region,
         )
-    found = person_list(scope=scope, filters=PersonFilters(query=q[:100], region=node))
-    return paginate(found.prefetch_related("categories"), page, _person)
+    filters = PersonFilters(query=q[:100], region=node)
+    found = name_search(scope=scope, filters=filters) or person_list(scope=scope, filters=filters)
+    return paginate(found, page, _person)
 
 
 @router.get("/people/{person_id}/", response={200: PersonOut, **ERRORS}, tags=["people"])

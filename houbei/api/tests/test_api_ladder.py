@@ -16,8 +16,9 @@ from django.urls import reverse
 
 from houbei.api.services import token_create, token_revoke
 from houbei.conftest import World
+from houbei.people.models import Person
 from houbei.pipeline.models import Standing
-from houbei.tests.factories import next_id_number
+from houbei.tests.factories import make_person, next_id_number, numbered_name
 from houbei.tests.test_persona_ladder import Records, _route_names
 
 Body = Callable[[World, Records], dict[str, Any]]
@@ -268,6 +269,22 @@ def test_pagination_counts_and_pages(world: World, records: Records) -> None:
     body = client.get(reverse("api:people")).json()
     assert body["count"] >= 2 and body["page"] == 1 and body["pages"] == 1
     assert all("*" in item["id_number"] for item in body["items"])  # masked
+
+
+def test_a_name_search_pages_through_the_key_index_in_pinyin_order(world: World) -> None:
+    for number in range(60):
+        make_person(world.village_a, numbered_name("王", number))
+    make_person(world.village_b, "王强")  # secretary A's search never shows village B
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {_token(world, 'secretary_a')}")
+    first = client.get(reverse("api:people") + "?q=w").json()
+    second = client.get(reverse("api:people") + "?q=w&page=2").json()
+    assert (first["count"], first["pages"], second["page"]) == (60, 2, 2)
+    names = [item["name"] for item in first["items"] + second["items"]]
+    assert len(set(names)) == 60 and "王强" not in names
+    expected = Person.objects.filter(village=world.village_a).order_by("name_sort", "id")
+    assert names == [person.name for person in expected]
+    beyond = client.get(reverse("api:people") + "?q=w&page=3")
+    _assert_error(beyond, 404, "not_found")
 
 
 def test_the_token_page_shows_a_new_key_once(world: World) -> None:
