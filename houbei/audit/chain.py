@@ -7,6 +7,7 @@ import hmac
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 
@@ -18,9 +19,12 @@ GENESIS = "0" * 64
 def _key() -> bytes:
     # A key of its own, derived from the lookup key: whoever can edit the database but does
     # not hold the application's keys cannot forge a consistent chain.
-    return hmac.new(
-        str(settings.HOUBEI_LOOKUP_KEY).encode(), b"houbei audit chain v1", hashlib.sha256
-    ).digest()
+    return _derived_key(str(settings.HOUBEI_LOOKUP_KEY))
+
+
+@lru_cache(maxsize=4)
+def _derived_key(lookup_key: str) -> bytes:
+    return hmac.new(lookup_key.encode(), b"houbei audit chain v1", hashlib.sha256).digest()
 
 
 def canonical(event: AuditEvent) -> bytes:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -225,6 +227,8 @@ def _lookup_key(text: str) -> str:
     return to_simplified(collapse_spaces(text)).replace(" ", "")
 
 
+# Remembered: an import meets the same few spellings on every row.
+@lru_cache(maxsize=1024)
 def normalize_political_status(text: str) -> PoliticalStatus | None:
     """中共党员 / 党员 / 黨員 / cpc_member → CPC_MEMBER; None when not recognised."""
     key = _lookup_key(text)
@@ -233,6 +237,7 @@ def normalize_political_status(text: str) -> PoliticalStatus | None:
     return POLITICAL_STATUS_SYNONYMS.get(key)
 
 
+@lru_cache(maxsize=1024)
 def normalize_education(text: str) -> Education | None:
     key = _lookup_key(text)
     if key in Education.values:
@@ -240,6 +245,7 @@ def normalize_education(text: str) -> Education | None:
     return EDUCATION_SYNONYMS.get(key.removesuffix("学历").removesuffix("毕业"))
 
 
+@lru_cache(maxsize=1024)
 def normalize_ethnicity(text: str) -> Ethnicity | None:
     key = _lookup_key(text)
     if key in Ethnicity.values:
