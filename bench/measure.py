@@ -90,7 +90,7 @@ def prepare(profile: str, seed: int) -> Region:
         synthesize(PROFILES[profile], seed=seed, progress=lambda line: print(line, file=sys.stderr))
         print(f"synthesized in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     else:
-        analyze()  # databases synthesized before synth analyzed them itself
+        analyze()  # as autovacuum would have, after migrations that rewrote tables
     return Region.objects.get(code=codes[0])
 
 

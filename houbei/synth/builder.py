@@ -153,12 +153,15 @@ def synthesize(
 
 
 def analyze() -> None:
-    """Planner statistics after a bulk load, as PostgreSQL's autovacuum would gather them
-    in time: without them it plans the first queries on a fresh database as if the tables
-    were empty. (SQLite is left as Houbei runs it: without statistics.)"""
-    if connection.vendor == "postgresql":
+    """Planner statistics and the visibility map after a bulk load or a migration that
+    rewrote a table, as PostgreSQL's autovacuum would bring them in time: without
+    statistics it plans the first queries on a fresh database as if the tables were empty,
+    and without the visibility map an index-only scan (the name search) still reads every
+    row it finds from the table. (SQLite is left as Houbei runs it: without statistics.)
+    Outside a transaction: VACUUM cannot run in one."""
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
         with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+            cursor.execute("VACUUM ANALYZE")
 
 
 @dataclass
