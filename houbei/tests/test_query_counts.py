@@ -4,6 +4,7 @@ the amount of data: measured on a small synthetic district, then on one four tim
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import urlencode
 
 from django.db import connection
 from django.test import Client
@@ -12,6 +13,7 @@ from django.urls import NoReverseMatch, reverse
 
 from houbei.accounts.models import User
 from houbei.accounts.roles import Role
+from houbei.people.models import Person
 from houbei.regions.codes import Level
 from houbei.regions.models import Region
 from houbei.synth.builder import synthesize
@@ -38,6 +40,19 @@ def _pages() -> list[str]:
     return sorted(pages)
 
 
+def _searches(village: Region) -> list[str]:
+    """Name searches that find people in small and large alike: the surname of the
+    village's first person (narrow) and its pinyin initial (broad), a second page too."""
+    first = Person.objects.filter(village=village).order_by("name_sort").first()
+    assert first is not None
+    initial = first.name_sort[:1]
+    return [
+        reverse("people:list") + "?" + urlencode({"q": query, "page": page})
+        for query in (first.name[:1], initial)
+        for page in (1, 2)
+    ]
+
+
 def _counts() -> dict[str, int]:
     district = Region.objects.get(level=Level.DISTRICT)
     village = Region.objects.filter(level=Level.VILLAGE).order_by("code").first()
@@ -49,7 +64,7 @@ def _counts() -> dict[str, int]:
     for label, user in users.items():
         client = Client()
         client.force_login(user)
-        for url in _pages():
+        for url in _pages() + _searches(village):
             client.get(url)  # warm caches (vocabularies, sessions)
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(url)
@@ -69,4 +84,5 @@ def test_page_queries_do_not_grow_with_the_data(db: None) -> None:
         page: (small[page], large.get(page)) for page in small if large.get(page) != small[page]
     }
     assert len(small) >= 50, f"only {len(small)} pages answered: {sorted(small)}"
+    assert sum("?q=" in page for page in small) == 8  # four searches for each user
     assert not grew, f"queries grew with the data (small, large): {grew}"
