@@ -71,7 +71,8 @@ def audit_event(
 
 
 def audit_record_many(events: list[AuditEvent]) -> None:
-    """Append events in order, in one executemany; their ids are not read back (nobody
+    """Append events in order, in one COPY or executemany (lib/models.insert_models);
+    their ids are not read back (nobody
     needs them: an event is found by its sequence). Must run inside the caller's
     transaction."""
     _require_transaction()

@@ -80,10 +80,11 @@ def insert_rows(
 
 
 def insert_models(model: type[ModelT], objects: Iterable[ModelT]) -> None:
-    """Insert unsaved instances with executemany (``insert_rows``), each value prepared by
-    its field as ``save`` would: for append-only rows written by the thousand (an import's
-    audit events) whose ids nobody reads back — ``bulk_create`` builds one statement of
-    every placeholder and spends three times as long. The instances get no primary key."""
+    """Insert unsaved instances with ``insert_rows`` (COPY on PostgreSQL, executemany on
+    SQLite), each value prepared by its field as ``save`` would: for append-only rows
+    written by the thousand (an import's audit events) whose ids nobody reads back —
+    ``bulk_create`` builds one statement of every placeholder and spends three times as
+    long. The instances get no primary key."""
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
     insert_rows(
         model,

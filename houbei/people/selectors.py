@@ -92,7 +92,8 @@ class NameSearch:
         )
         ids = [person_id for _sort, person_id in page]
         found = person_queryset().prefetch_related("categories").in_bulk(ids)
-        return [found[person_id] for person_id in ids]
+        # A person deleted between the two reads is left out, not an error.
+        return [found[person_id] for person_id in ids if person_id in found]
 
 
 def name_search(*, scope: Scope, filters: PersonFilters) -> NameSearch | None:
