@@ -330,8 +330,19 @@ def duty_record_create(
     if errors:
         raise ValidationError(errors)
     _check_tasks(data.tasks)
-    record = DutyRecord.objects.create(
-        person=person,
+    record = _pending_record(acting_user, post, data, source)
+    record.save(force_insert=True)
+    codes = _save_tasks(record, data.tasks, replace=False)  # a new record has no counts yet
+    _audit(acting_user, EventType.DUTY_RECORDED, record, new=record_snapshot(record, codes))
+    return record
+
+
+def _pending_record(
+    acting_user: User | None, post: Post, data: DutyInput, source: Source
+) -> DutyRecord:
+    """An entry after the fact, unsaved: waits for a verifier (one entry or a batch)."""
+    return DutyRecord(
+        person=data.person,
         post=post,
         campaign=post.campaign,
         shift=data.shift,
@@ -342,9 +353,6 @@ def duty_record_create(
         notes=data.notes.strip(),
         recorded_by=acting_user,
     )
-    codes = _save_tasks(record, data.tasks, replace=False)  # a new record has no counts yet
-    _audit(acting_user, EventType.DUTY_RECORDED, record, new=record_snapshot(record, codes))
-    return record
 
 
 @dataclass
@@ -420,18 +428,10 @@ def duty_record_create_many(
         if problems:
             refused[index] = problems
             continue
-        record = DutyRecord(
-            person=person,
-            post=post,
-            campaign=post.campaign,
-            shift=data.shift,
-            starts_at=starts_at,
-            ends_at=ends_at,
-            source=source,
-            status=Status.PENDING,
-            notes=data.notes.strip(),
-            recorded_by=acting_user,
+        entry = DutyInput(
+            **{**data.__dict__, "person": person, "starts_at": starts_at, "ends_at": ends_at}
         )
+        record = _pending_record(acting_user, post, entry, source)
         busy.setdefault(person.pk, []).append((starts_at, ends_at, record))
         accepted.append((index, record, data.tasks))
     DutyRecord.objects.bulk_create([record for _index, record, _tasks in accepted])
