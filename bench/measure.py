@@ -62,7 +62,7 @@ from houbei.lib.idnumber import make_id_number  # noqa: E402
 from houbei.lib.models import plain_rows  # noqa: E402
 from houbei.lib.names import pinyin_syllables, to_traditional  # noqa: E402
 from houbei.people.models import Person  # noqa: E402
-from houbei.people.selectors import PersonFilters, name_search, person_list  # noqa: E402
+from houbei.people.selectors import PersonFilters, person_pages  # noqa: E402
 from houbei.people.services import PersonInput, person_build  # noqa: E402
 from houbei.pipeline.models import Standing  # noqa: E402
 from houbei.pipeline.stages import POOL_STAGES, Stage  # noqa: E402
@@ -196,9 +196,7 @@ def search(quick: bool) -> dict[str, Any]:
     def one(query: str) -> None:
         # What the people list page does (people/views.person_list_view).
         filters = PersonFilters(query=query)
-        people = name_search(scope=scope, filters=filters) or person_list(
-            scope=scope, filters=filters
-        )
+        people = person_pages(scope=scope, filters=filters)
         people.count()
         list(people[:25])
 

@@ -24,7 +24,7 @@ from houbei.duty.services.records import DutyInput, duty_record_create, duty_rec
 from houbei.party.selectors import track_of
 from houbei.people.choices import PoliticalStatus
 from houbei.people.models import Person
-from houbei.people.selectors import PersonFilters, name_search, person_get, person_list
+from houbei.people.selectors import PersonFilters, person_get, person_pages
 from houbei.people.services import PersonInput, person_register
 from houbei.pipeline.selectors import decisions_of, standing_of
 from houbei.pipeline.services import decide
@@ -168,8 +168,7 @@ def people(
             code=region,
         )
     filters = PersonFilters(query=q[:100], region=node)
-    found = name_search(scope=scope, filters=filters) or person_list(scope=scope, filters=filters)
-    return paginate(found, page, _person)
+    return paginate(person_pages(scope=scope, filters=filters), page, _person)
 
 
 @router.get("/people/{person_id}/", response={200: PersonOut, **ERRORS}, tags=["people"])

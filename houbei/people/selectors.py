@@ -117,6 +117,12 @@ def name_search(*, scope: Scope, filters: PersonFilters) -> NameSearch | None:
     return NameSearch(keys)
 
 
+def person_pages(*, scope: Scope, filters: PersonFilters) -> NameSearch | QuerySet[Person]:
+    """What a paged list of people (the people page, the API) pages through: a name search
+    from the key index, anything else through ``person_list``."""
+    return name_search(scope=scope, filters=filters) or person_list(scope=scope, filters=filters)
+
+
 def _is_name_query(raw: str) -> bool:
     """Not an ID or phone number (those find one person by its digest)."""
     return not any(character.isdigit() for character in raw)

@@ -28,10 +28,9 @@ from houbei.people.models import RevealedField, RevealReason
 from houbei.people.selectors import (
     PersonFilters,
     groups_of_village,
-    name_search,
     person_get,
     person_get_for_edit,
-    person_list,
+    person_pages,
     possible_relatives,
     regions_for_people_filter,
     relationship_get_for_edit,
@@ -56,8 +55,9 @@ def person_list_view(request: AuthenticatedHttpRequest) -> HttpResponse:
             category=data["category"],
             political_status=data["political_status"],
         )
-    listed = name_search(scope=scope, filters=filters) or person_list(scope=scope, filters=filters)
-    page = Paginator(listed, 25).get_page(request.GET.get("page"))
+    page = Paginator(person_pages(scope=scope, filters=filters), 25).get_page(
+        request.GET.get("page")
+    )
     template = (
         "people/_results.html" if request.htmx and not request.htmx.boosted else "people/list.html"
     )
