@@ -24,7 +24,7 @@ def test_an_unreachable_database_gives_a_clear_503_and_then_recovers(world: Worl
     client = Client()
     client.force_login(world.secretary_a)
     outage = OperationalError("could not connect to server: Connection refused")
-    with mock.patch("houbei.people.views.person_list", side_effect=outage):
+    with mock.patch("houbei.people.views.person_pages", side_effect=outage):
         response = client.get(reverse("people:list"))
     assert response.status_code == 503 and response["Retry-After"] == "60"
     assert "数据库暂时连接不上" in response.content.decode()
