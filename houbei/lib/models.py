@@ -86,14 +86,59 @@ def insert_models(model: type[ModelT], objects: Iterable[ModelT]) -> None:
     ``bulk_create`` builds one statement of every placeholder and spends three times as
     long. The instances get no primary key."""
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    insert_rows(
-        model,
-        [field.column for field in fields],
-        (
-            [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
-            for instance in objects
-        ),
-    )
+    plain = [_passed_as_is(field) for field in fields]
+    columns = list(zip(fields, plain, strict=True))
+
+    def prepared(instance: ModelT) -> list[Any]:
+        row = []
+        for field, kind in columns:
+            if kind is not None:
+                value = getattr(instance, field.attname)
+                if value is None or type(value) is kind:
+                    row.append(value)
+                    continue
+            row.append(field.get_db_prep_save(field.pre_save(instance, True), connection))
+        return row
+
+    insert_rows(model, [field.column for field in fields], map(prepared, objects))
+
+
+# Fields that hand a value of the type named to the driver as it is: their get_db_prep_save
+# (three calls a value, most of an import's preparing) would only return it. Exact types:
+# a subclass may prepare its values in its own way.
+_AS_IS: dict[type[models.Field[Any, Any]], type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.IntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.SmallIntegerField: int,
+    models.BigIntegerField: int,
+    models.BooleanField: bool,
+}
+
+
+def _passed_as_is(field: models.Field[Any, Any]) -> type | None:
+    if type(field) is models.ForeignKey:
+        return int if type(field.target_field) in (models.AutoField, models.BigAutoField) else None
+    return _AS_IS.get(type(field))
+
+
+def insert_models_keyed(model: type[ModelT], objects: Sequence[ModelT], *, key: str) -> None:
+    """``insert_models``, then each instance's primary key read back by ``key``, a unique
+    field they all carry (a thousand to a query): for a batch whose new ids the next
+    inserts need (an import's people, for their search keys and audit events), without
+    ``bulk_create``'s statement building."""
+    insert_models(model, objects)
+    by_key = {getattr(instance, key): instance for instance in objects}
+    values = list(by_key)
+    for start in range(0, len(values), 1000):
+        found = model._default_manager.filter(**{f"{key}__in": values[start : start + 1000]})
+        for value, pk in found.values_list(key, "pk"):
+            instance = by_key[value]
+            instance.pk = pk
+            instance._state.adding = False
+            instance._state.db = connection.alias
 
 
 def plain_rows(query: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:

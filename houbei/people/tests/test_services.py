@@ -395,6 +395,12 @@ def test_a_batch_registers_everyone_as_one_by_one_would(world: World):
     ]
     people = person_register_many(acting_user=world.secretary_a, inputs=inputs)
     assert [person.name for person in people] == ["王強", "李明", "张超"]
+    # Written with plain inserts and the ids read back: each row holds what its instance does.
+    for person in people:
+        stored = Person.objects.get(id_number_digest=person.id_number_digest)
+        assert stored.pk == person.pk and not person._state.adding
+        for field in Person._meta.concrete_fields:
+            assert getattr(stored, field.attname) == getattr(person, field.attname), field.name
     wang = Person.objects.get(pk=people[0].pk)
     assert crypto.decrypt(wang.id_number_encrypted) == "511002199001010011"
     assert wang.phone_masked == "138****2345"
