@@ -7,7 +7,8 @@ the person's rows — for the record's campaign and for the person overall (camp
 
 Days served, the longest run of consecutive days and the first and last day follow from the
 person's PersonDay rows; they are re-derived from those rows (one person's days, never all
-records) whenever a day appears or disappears.
+records) whenever a day changes. One change reads and writes the indicator and day rows of
+all its keys together: a verified shift costs five statements, not a dozen.
 
 ``recompute_all`` derives every figure from the records themselves; ``verify`` compares
 that with what is stored. They must agree: the property-based test and
@@ -205,55 +206,77 @@ def apply_change(before: Contribution | None, after: Contribution | None) -> Non
                 delta.tasks[code] += sign * count
             for level, count in contribution.deeds.items():
                 delta.deeds[level] += sign * count
-    for key, delta in deltas.items():
-        if not delta.is_zero():
-            _apply(person_id, key, delta)
+    _apply(person_id, {key: delta for key, delta in deltas.items() if not delta.is_zero()})
 
 
-def _apply(person_id: int, key: int, delta: _Delta) -> None:
-    indicator, _created = PersonIndicator.objects.get_or_create(
-        person_id=person_id, campaign_key=key, defaults={"campaign_id": key or None}
-    )
-    changed_days = [day for day, seconds in delta.days.items() if seconds]
-    days_toggled = False
-    if changed_days:
+def _apply(person_id: int, deltas: dict[int, _Delta]) -> None:
+    """The deltas of one person's keys (the campaign's and overall) in a handful of
+    statements whatever the number of keys and days: the indicator rows read together, the
+    day rows read together (all of them: the days served and the longest run follow from
+    them), then each kind of change written once."""
+    if not deltas:
+        return
+    indicators = {
+        row.campaign_key: row
+        for row in PersonIndicator.objects.filter(person_id=person_id, campaign_key__in=deltas)
+    }
+    missing = [key for key in deltas if key not in indicators]
+    if missing:  # the caller holds the person's lock: nobody else creates them meanwhile
+        for made in PersonIndicator.objects.bulk_create(
+            PersonIndicator(person_id=person_id, campaign_key=key, campaign_id=key or None)
+            for key in missing
+        ):
+            indicators[made.campaign_key] = made
+    day_keys = [key for key, delta in deltas.items() if any(delta.days.values())]
+    stored: dict[tuple[int, dt.date], PersonDay] = {}
+    if day_keys:
         stored = {
-            row.day: row
-            for row in PersonDay.objects.filter(
-                person_id=person_id, campaign_key=key, day__in=changed_days
-            )
+            (row.campaign_key, row.day): row
+            for row in PersonDay.objects.filter(person_id=person_id, campaign_key__in=day_keys)
         }
-        for day in changed_days:
-            row = stored.get(day)
-            seconds = (row.seconds if row else 0) + delta.days[day]
+    created: list[PersonDay] = []
+    changed: list[PersonDay] = []
+    emptied: list[int] = []
+    for key in day_keys:
+        for day, change in deltas[key].days.items():
+            if not change:
+                continue
+            row = stored.get((key, day))
+            seconds = (row.seconds if row else 0) + change
             if seconds < 0:
                 raise RuntimeError(f"negative service seconds for person {person_id} on {day}")
             if row is None:
-                PersonDay.objects.create(
-                    person_id=person_id, campaign_key=key, day=day, seconds=seconds
-                )
-                days_toggled = True
+                row = PersonDay(person_id=person_id, campaign_key=key, day=day, seconds=seconds)
+                stored[key, day] = row
+                created.append(row)
             elif seconds == 0:
-                row.delete()
-                days_toggled = True
+                del stored[key, day]
+                emptied.append(row.pk)
             else:
                 row.seconds = seconds
-                row.save(update_fields=["seconds"])
-    indicator.seconds += delta.seconds
-    indicator.shifts += delta.shifts
-    indicator.tasks = _merged(indicator.tasks, delta.tasks)
-    indicator.deeds = _merged(indicator.deeds, delta.deeds)
-    if days_toggled:
-        days = list(
-            PersonDay.objects.filter(person_id=person_id, campaign_key=key)
-            .order_by("day")
-            .values_list("day", flat=True)
-        )
-        indicator.days = len(days)
-        indicator.longest_run = longest_run(days)
-        indicator.first_day = days[0] if days else None
-        indicator.last_day = days[-1] if days else None
-    indicator.save()
+                changed.append(row)
+    if created:
+        PersonDay.objects.bulk_create(created)
+    if changed:
+        PersonDay.objects.bulk_update(changed, ["seconds"])
+    if emptied:
+        PersonDay.objects.filter(pk__in=emptied).delete()
+    for key, delta in deltas.items():
+        indicator = indicators[key]
+        indicator.seconds += delta.seconds
+        indicator.shifts += delta.shifts
+        indicator.tasks = _merged(indicator.tasks, delta.tasks)
+        indicator.deeds = _merged(indicator.deeds, delta.deeds)
+        if key in day_keys:
+            days = sorted(day for day_key, day in stored if day_key == key)
+            indicator.days = len(days)
+            indicator.longest_run = longest_run(days)
+            indicator.first_day = days[0] if days else None
+            indicator.last_day = days[-1] if days else None
+    PersonIndicator.objects.bulk_update(
+        list(indicators.values()),
+        ["seconds", "shifts", "tasks", "deeds", "days", "longest_run", "first_day", "last_day"],
+    )
 
 
 def _merged(stored: dict[str, int], delta: Counter[str]) -> dict[str, int]:

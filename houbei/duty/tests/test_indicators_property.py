@@ -140,3 +140,39 @@ def _apply(step, people, frontline, screened, deeds):
             level=step[2],
             campaign=None if target.campaign_id else frontline.campaign,
         )
+
+
+def test_a_change_reads_and_writes_each_kind_of_row_once(
+    world: World, frontline: Frontline, django_assert_num_queries
+):
+    """A night shift touches two days under two keys (the campaign's and overall): the
+    indicator rows and day rows of all of them are read together and written together."""
+    person = make_person(world.village_a, "甲")
+    night = dt.datetime(2020, 2, 3, 22, tzinfo=BJ)
+    first = indicators.Contribution(
+        person.pk,
+        frontline.campaign.pk,
+        indicators.seconds_by_day(night, night + dt.timedelta(hours=8)),
+        shifts=1,
+    )
+    with transaction.atomic():
+        # Read indicators, create them, read days, insert four day rows, update indicators.
+        with django_assert_num_queries(5):
+            indicators.apply_change(None, first)
+        later = indicators.Contribution(
+            person.pk,
+            frontline.campaign.pk,
+            indicators.seconds_by_day(
+                night + dt.timedelta(hours=4), night + dt.timedelta(hours=28)
+            ),
+            shifts=1,
+        )
+        # Read both, read days, insert the new day's rows, update the existing day's, update.
+        with django_assert_num_queries(5):
+            indicators.apply_change(None, later)
+        figures = {row.campaign_key: row for row in person.indicators.all()}
+    assert set(figures) == {frontline.campaign.pk, indicators.OVERALL}
+    for row in figures.values():
+        assert (row.shifts, row.days, row.longest_run) == (2, 3, 3)
+        assert row.seconds == 8 * 3600 + 24 * 3600
+        assert (row.first_day, row.last_day) == (dt.date(2020, 2, 3), dt.date(2020, 2, 5))
