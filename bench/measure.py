@@ -237,7 +237,9 @@ def recommendation(district: Region, quick: bool) -> dict[str, Any]:
     the reserves who may fill it are a town's (every reserve of the village's town placed in
     the town pool, none in the district's) and when they are the district's (every reserve of
     the district in the district pool): the same vacancy, ~15 times the candidates. Rolled
-    back."""
+    back. Synth's people have not been through a joint review, so both pools are mostly
+    counted (seats/recommendations.py); what a reviewed candidate adds is measured in
+    docs/performance.md."""
     from houbei.seats.models import SeatRole
     from houbei.seats.recommendations import recommend
 
@@ -263,7 +265,9 @@ def recommendation(district: Region, quick: bool) -> dict[str, Any]:
             Standing.objects.filter(pk__in=everyone).update(stage=Stage.CANDIDATE)  # no pool …
             Standing.objects.filter(pk__in=members).update(stage=stage)  # … but these
             shortlist = recommend(vacancy=vacancy)
-            candidates = len(shortlist.ranked) + len(shortlist.excluded)
+            candidates = (
+                len(shortlist.ranked) + len(shortlist.excluded) + shortlist.unreviewed_count
+            )
             results[pool] = {
                 "candidates": candidates,
                 **percentiles([timed(partial(recommend, vacancy=vacancy)) for _ in range(samples)]),

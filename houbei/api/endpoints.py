@@ -621,9 +621,16 @@ class CandidateOut(Schema):
     explanation: list[str]
 
 
+class UnreviewedOut(Schema):
+    stage: str
+    region: str
+    count: int
+
+
 class ShortlistOut(Schema):
     ranked: list[CandidateOut]
     excluded: list[CandidateOut]
+    unreviewed: list[UnreviewedOut]
 
 
 @router.get("/vacancies/", response={200: list[VacancyOut], **ERRORS}, tags=["seats"])
@@ -647,7 +654,8 @@ def vacancies(request: HttpRequest) -> Any:
     tags=["seats"],
 )
 def recommendations(request: HttpRequest, vacancy_id: Id) -> Any:
-    """The ranked shortlist, each rank and each exclusion explained."""
+    """The ranked shortlist, each rank and each exclusion explained; the pool members who
+    have never been through a joint review are counted by pool (``unreviewed``)."""
     found = vacancy_get(scope=_scope(request), pk=vacancy_id)
     shortlist = recommend(vacancy=found)
     return {
@@ -670,6 +678,10 @@ def recommendations(request: HttpRequest, vacancy_id: Id) -> Any:
                 "explanation": [str(reason) for reason in c.reasons],
             }
             for c in shortlist.excluded
+        ],
+        "unreviewed": [
+            {"stage": group.stage, "region": group.region.code, "count": group.count}
+            for group in shortlist.unreviewed
         ],
     }
 

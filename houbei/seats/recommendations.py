@@ -9,6 +9,11 @@ meeting the age, education and residence rules (settings.HOUBEI_RECOMMENDATION_R
 Ranked by the composite frontline score; ties broken by living in the village, then hours
 served on the front line, then Party membership, then name. Every rank and every exclusion
 comes with its reasons in plain words.
+
+Only reserves who have been through a joint review (any batch, any outcome) are weighed one
+by one. The rest of the pools — most of a district's thousands — share one reason (nobody
+takes office without a pass) and are counted by pool, with a link to their list: the work
+grows with the people the district has reviewed, not with the size of its pools.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +36,7 @@ from houbei.pipeline.scoring import Score, scores_for
 from houbei.pipeline.stages import Stage
 from houbei.regions.codes import Level
 from houbei.regions.models import Region
+from houbei.review.models import ReviewSubject
 from houbei.review.results import Outcome
 from houbei.review.selectors import PersonReview, latest_reviews
 from houbei.seats.models import ROLE_BODY, TWO_COMMITTEES, Seat, Tenure, Vacancy
@@ -82,12 +88,30 @@ class RankedRow:
         return self.candidate.person
 
 
+@dataclass(frozen=True)
+class Unreviewed:
+    """Reserves of one pool covering the village who have never been through a joint review."""
+
+    stage: Stage
+    region: Region  # whose pool: the village, its town or its district
+    count: int
+
+    @property
+    def label(self) -> str:
+        return f"{self.region.name} · {self.stage.label}"
+
+
 @dataclass
 class Shortlist:
     vacancy: Vacancy
     on: dt.date
     ranked: list[RankedRow]
     excluded: list[Candidate]
+    unreviewed: list[Unreviewed] = field(default_factory=list)
+
+    @property
+    def unreviewed_count(self) -> int:
+        return sum(group.count for group in self.unreviewed)
 
 
 def pool_q(village: Region) -> Q:
@@ -153,10 +177,10 @@ def recommend(*, vacancy: Vacancy, on: dt.date | None = None) -> Shortlist:
     day = on or timezone.localdate()
     seat: Seat = vacancy.seat
     village = seat.village
+    pool = Standing.objects.filter(pool_q(village))
+    reviewed = Exists(ReviewSubject.objects.filter(person_id=OuterRef("person_id")))
     standings = list(
-        Standing.objects.filter(pool_q(village))
-        .select_related("person__village")
-        .order_by("person__name_sort")
+        pool.filter(reviewed).select_related("person__village").order_by("person__name_sort")
     )
     ids = [s.person_id for s in standings]
     scores = scores_for(ids)
@@ -210,7 +234,26 @@ def recommend(*, vacancy: Vacancy, on: dt.date | None = None) -> Shortlist:
         candidate.reasons.extend(_rules_reasons(person, day, lives_here))
         (excluded if candidate.reasons else eligible).append(candidate)
     eligible.sort(key=_order)
-    return Shortlist(vacancy, day, _ranked(eligible), excluded)
+    unreviewed = _unreviewed(pool.filter(~reviewed), village)
+    return Shortlist(vacancy, day, _ranked(eligible), excluded, unreviewed)
+
+
+def _unreviewed(standings: QuerySet[Standing], village: Region) -> list[Unreviewed]:
+    """``standings`` (the pool members never reviewed) counted by pool, in one query."""
+    counts = dict(
+        standings.order_by().values("stage").annotate(n=Count("pk")).values_list("stage", "n")
+    )
+    owners = {
+        Stage.VILLAGE_RESERVE: village,
+        Stage.KEY_TARGET: village,
+        Stage.TOWN_RESERVE: village.ancestor_at(Level.TOWN),
+        Stage.DISTRICT_RESERVE: village.ancestor_at(Level.DISTRICT),
+    }
+    return [
+        Unreviewed(stage, region, counts[stage])
+        for stage, region in owners.items()
+        if region is not None and counts.get(stage)
+    ]
 
 
 def _order(c: Candidate) -> tuple[object, ...]:

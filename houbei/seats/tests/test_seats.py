@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from houbei.conftest import World
 from houbei.cultivation.services import assignment_add
@@ -19,9 +21,9 @@ from houbei.review.models import Department, Verdict
 from houbei.review.services import batch_open, batch_publish, verdict_record
 from houbei.seats.forecast import forecast
 from houbei.seats.models import Seat, SeatRole, Tenure, VacancyReason, VacancyStatus
-from houbei.seats.recommendations import recommend
+from houbei.seats.recommendations import Unreviewed, recommend
 from houbei.seats.services import appoint, incumbent_record, seats_set_up, vacancy_open
-from houbei.tests.factories import make_person, next_id_number
+from houbei.tests.factories import make_person, next_id_number, numbered_name
 
 D = dt.date
 
@@ -192,7 +194,9 @@ def test_the_shortlist_ranks_and_explains(world: World, luzi: Village) -> None:
     assert "低于 何娟（第 1 名）的 9.00" in second[0]
     assert "与 付宇（第 2 名）积分相同" in third[0] and "付宇 在本村居住" in third[0]
     excluded = {c.person.name: c.reasons for c in shortlist.excluded}
-    assert excluded["罗佳怡"] == ["尚未参加资格联审"]
+    # Never reviewed: counted with the rest of the village's pool, not weighed one by one.
+    assert "罗佳怡" not in excluded
+    assert shortlist.unreviewed == [Unreviewed(Stage.VILLAGE_RESERVE, world.village_c, 1)]
     assert excluded["李小明"] == ["近亲属回避：父母 李秀英 担任村民委员会委员"]
     assert excluded["周平"] == ["50 岁，超过 45 岁的年龄上限"]
     assert excluded["吴芳"] == ["学历为初中，低于高中"]
@@ -294,3 +298,58 @@ def test_the_forecast_lists_vacancies_term_ends_and_age_limits(world: World, luz
     assert secretary_row.reason == "term"  # 2021-12-01, before a 2026 election
     director = next(row for row in later if row.seat.role == SeatRole.DIRECTOR)
     assert {s.person.name for s in director.covering} >= {"何娟", "付宇", "钟利洪"}
+
+
+def test_reserves_never_reviewed_are_counted_by_pool_at_the_same_cost(
+    world: World, luzi: Village, django_assert_num_queries
+) -> None:
+    """A district's pools hold thousands who have never been through a joint review: they
+    are counted by pool in one query, so the shortlist costs the same queries for one of
+    them or for many, and each group names its pool."""
+    vacancy = vacancy_open(
+        acting_user=world.district_admin,
+        seat=luzi.director,
+        reason=VacancyReason.RESIGNATION,
+        opened_on=D(2020, 2, 18),
+    )
+    recommend(vacancy=vacancy, on=D(2020, 2, 20))  # warm the content-type and weight caches
+    with CaptureQueriesContext(connection) as before:
+        first = recommend(vacancy=vacancy, on=D(2020, 2, 20))
+    for n in range(6):
+        place(person(world, numbered_name("新人", n), D(1995, 1, 1)), Stage.VILLAGE_RESERVE)
+    for n in range(3):
+        place(person(world, numbered_name("镇备", n), D(1995, 1, 1)), Stage.TOWN_RESERVE)
+    # 凌家镇's town pool does not cover 鹿子村 (永安镇); the district's pool does.
+    place(person(world, "外镇备", D(1995, 1, 1), village="village_a"), Stage.TOWN_RESERVE)
+    place(person(world, "区备甲", D(1995, 1, 1), village="village_b"), Stage.DISTRICT_RESERVE)
+    with django_assert_num_queries(len(before.captured_queries)):
+        later = recommend(vacancy=vacancy, on=D(2020, 2, 20))
+    assert first.unreviewed_count == 1
+    town = world.village_c.parent
+    assert later.unreviewed == [
+        Unreviewed(Stage.VILLAGE_RESERVE, world.village_c, 7),
+        Unreviewed(Stage.TOWN_RESERVE, town, 3),
+        Unreviewed(Stage.DISTRICT_RESERVE, world.district, 1),
+    ]
+    assert later.unreviewed_count == 11
+    assert [row.person for row in later.ranked] == [row.person for row in first.ranked]
+    assert later.unreviewed[1].label == f"{town.name} · 镇级后备"
+
+
+def test_the_vacancy_page_counts_the_unreviewed_and_links_to_them(
+    world: World, luzi: Village, client
+) -> None:
+    vacancy = vacancy_open(
+        acting_user=world.district_admin,
+        seat=luzi.director,
+        reason=VacancyReason.RESIGNATION,
+        opened_on=D(2020, 2, 18),
+    )
+    client.force_login(world.district_admin)
+    page = client.get(f"/seats/vacancies/{vacancy.pk}/").content.decode()
+    card = page[page.index('data-testid="unreviewed"') :]
+    assert "覆盖本村的后备库中有 1 人从未参加资格联审" in card
+    assert f'href="/pipeline/?stage=village_reserve&amp;region={world.village_c.code}"' in card
+    assert "鹿子村 · 村级后备力量" in card
+    listed = page[page.index('data-testid="shortlist"') : page.index('data-testid="unreviewed"')]
+    assert "李小明" in listed and "罗佳怡" not in listed  # counted, not listed one by one
