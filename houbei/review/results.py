@@ -43,6 +43,15 @@ class Outcome(models.TextChoices):
 FAILED = frozenset({Outcome.VETOED, Outcome.UPHELD})
 
 
+@dataclass(frozen=True)
+class VerdictFact:
+    """A department's verdict as the result needs it, without the rest of the row: for
+    reading the reviews of hundreds of people at once (fourteen verdicts each)."""
+
+    department: Department
+    verdict: str
+
+
 @dataclass
 class SubjectResult:
     outcome: Outcome
@@ -60,7 +69,7 @@ class SubjectResult:
 
 def subject_result(
     subject: ReviewSubject,
-    verdicts: Iterable[DepartmentVerdict],
+    verdicts: Iterable[DepartmentVerdict | VerdictFact],
     objections: Iterable[Objection],
     today: dt.date,
 ) -> SubjectResult:

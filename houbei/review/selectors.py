@@ -28,7 +28,7 @@ from houbei.review.models import (
     ReviewSubject,
     Verdict,
 )
-from houbei.review.results import Outcome, SubjectResult, subject_result
+from houbei.review.results import Outcome, SubjectResult, VerdictFact, subject_result
 
 
 def batches_visible(*, scope: Scope) -> QuerySet[ReviewBatch]:
@@ -189,14 +189,33 @@ class PersonReview:
 
 
 def latest_reviews(person_ids: Iterable[int], today: dt.date) -> dict[int, PersonReview]:
-    """Each person's most telling review: the newest valid pass, else the newest review."""
-    best: dict[int, PersonReview] = {}
-    for subject in _subjects(Q(person_id__in=list(person_ids))).order_by(
-        "-batch__opened_on", "-id"
+    """Each person's most telling review: the newest valid pass, else the newest review.
+    Four queries whatever the number of people; verdicts are read as plain facts (a
+    shortlist weighs hundreds of reviewed people, fourteen verdicts each)."""
+    ids = list(person_ids)
+    subjects = list(
+        ReviewSubject.objects.filter(person_id__in=ids)
+        .select_related("batch")
+        .order_by("-batch__opened_on", "-id")
+    )
+    departments = {department.pk: department for department in Department.objects.all()}
+    verdicts: dict[int, list[VerdictFact]] = defaultdict(list)
+    for subject_id, department_id, verdict in (
+        DepartmentVerdict.objects.filter(subject__person_id__in=ids)
+        .order_by("department__sort_order")
+        .values_list("subject_id", "department_id", "verdict")
     ):
+        verdicts[subject_id].append(VerdictFact(departments[department_id], verdict))
+    objections: dict[int, list[Objection]] = defaultdict(list)
+    for objection in Objection.objects.filter(subject__person_id__in=ids).order_by(
+        "received_on", "id"
+    ):
+        objections[objection.subject_id].append(objection)
+    best: dict[int, PersonReview] = {}
+    for subject in subjects:
         review = PersonReview(
             subject,
-            subject_result(subject, subject.verdicts.all(), subject.objections.all(), today),
+            subject_result(subject, verdicts[subject.pk], objections[subject.pk], today),
         )
         current = best.get(subject.person_id)
         if current is None or (
