@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any, TypeVar
 
@@ -85,9 +85,43 @@ def insert_models(model: type[ModelT], objects: Iterable[ModelT]) -> None:
     written by the thousand (an import's audit events) whose ids nobody reads back —
     ``bulk_create`` builds one statement of every placeholder and spends three times as
     long. The instances get no primary key."""
+    fields, prepared = _row_preparer(model)
+    insert_rows(model, [field.column for field in fields], map(prepared, objects))
+
+
+def insert_models_returning(model: type[ModelT], objects: Sequence[ModelT]) -> None:
+    """Insert unsaved instances with multi-row ``INSERT … RETURNING`` statements and give
+    each its primary key, as ``bulk_create`` does (and relying as it does on the ids coming
+    back in the order of the rows), but with the values prepared as ``insert_models``
+    prepares them: for a batch whose ids the next inserts need and which has no unique key
+    to read them back by (an import's duty records)."""
+    fields, prepared = _row_preparer(model)
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = connection.ops.bulk_batch_size(fields, objects)
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), size):
+            chunk = objects[start : start + size]
+            values = ", ".join([marks] * len(chunk))
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES {values} RETURNING {pk}",  # noqa: S608
+                [value for instance in chunk for value in prepared(instance)],
+            )
+            for instance, (new_pk,) in zip(chunk, cursor.fetchall(), strict=True):
+                instance.pk = new_pk
+                instance._state.adding = False
+                instance._state.db = connection.alias
+
+
+def _row_preparer(
+    model: type[ModelT],
+) -> tuple[list[models.Field[Any, Any]], Callable[[ModelT], list[Any]]]:
+    """The model's columns but the primary key, and a function giving an instance's values
+    for them, each prepared by its field as ``save`` would."""
     fields = [field for field in model._meta.concrete_fields if not field.primary_key]
-    plain = [_passed_as_is(field) for field in fields]
-    columns = list(zip(fields, plain, strict=True))
+    columns = [(field, _passed_as_is(field)) for field in fields]
 
     def prepared(instance: ModelT) -> list[Any]:
         row = []
@@ -100,7 +134,7 @@ def insert_models(model: type[ModelT], objects: Iterable[ModelT]) -> None:
             row.append(field.get_db_prep_save(field.pre_save(instance, True), connection))
         return row
 
-    insert_rows(model, [field.column for field in fields], map(prepared, objects))
+    return fields, prepared
 
 
 # Fields that hand a value of the type named to the driver as it is: their get_db_prep_save

@@ -32,7 +32,7 @@ from houbei.audit.services import audit_event, audit_record, audit_record_many, 
 from houbei.campaigns.models import Post
 from houbei.duty import indicators
 from houbei.duty.models import DutyRecord, DutyTaskCount, RosterShift, Source, Status, TaskKind
-from houbei.lib.models import insert_rows
+from houbei.lib.models import insert_models_returning, insert_rows
 from houbei.people.models import Person
 
 if TYPE_CHECKING:
@@ -434,7 +434,7 @@ def duty_record_create_many(
         record = _pending_record(acting_user, post, entry, source)
         busy.setdefault(person.pk, []).append((starts_at, ends_at, record))
         accepted.append((index, record, data.tasks))
-    DutyRecord.objects.bulk_create([record for _index, record, _tasks in accepted])
+    insert_models_returning(DutyRecord, [record for _index, record, _tasks in accepted])
     kept = [
         (record, {kind: count for kind, count in tasks.items() if count})
         for _index, record, tasks in accepted

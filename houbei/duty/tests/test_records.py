@@ -359,6 +359,11 @@ def test_a_batch_saves_what_one_entry_would_and_refuses_what_it_would_refuse(
     assert saved.refused[3] == ["值守记录不能晚于当前时间。"]
     assert saved.refused[4] == ["数量不能为负数。"]
     assert "陈丽" in saved.refused[5][0]
+    # Inserted with lib.models.insert_models_returning: each id is its own row's.
+    for record in saved.records.values():
+        stored = DutyRecord.objects.get(pk=record.pk)
+        for field in DutyRecord._meta.concrete_fields:
+            assert getattr(stored, field.attname) == getattr(record, field.attname), field.name
     first = DutyRecord.objects.get(pk=saved.records[0].pk)
     assert (first.status, first.source, first.recorded_by, first.notes) == (
         Status.PENDING,
