@@ -55,6 +55,7 @@ PROVINCE_CODE = "510000000000"
 PLACE_CHARACTERS = "安平清河石桥白马龙泉青山红岩新华金沙凤凰柏林高峰桂花黄桷太和永兴长乐观音"
 SHIFTS = (("早班", 0), ("中班", 8), ("夜班", 16))  # three 8-hour shifts from 00:00 local
 CAMPAIGN_START = dt.date(2022, 9, 1)
+RESERVES_BORN_SINCE = dt.date(1982, 9, 1)  # 40 at the campaign's start
 BATCH = 5000
 
 
@@ -261,9 +262,11 @@ class _District:
         serial = 0
         for village in villages:
             for _ in range(self.profile.people_per_village):
-                # Unique within the district: the birth date walks 40 years, the sequence
-                # number moves on each time it wraps; its parity follows the sex.
-                birth = dt.date(1962, 1, 1) + dt.timedelta(days=serial % 14600)
+                # Unique within the district: the birth date steps through 40 years by a
+                # stride prime to their 14 600 days (every village gets young and old), the
+                # sequence number moves on each time it has visited them all; its parity
+                # follows the sex.
+                birth = dt.date(1962, 1, 1) + dt.timedelta(days=serial * 7919 % 14600)
                 sequence = (serial // 14600) * 2 + rng.choice((1, 2))
                 serial += 1
                 phone = f"13{rng.randrange(10**9):09d}" if rng.random() < 0.7 else None
@@ -289,7 +292,9 @@ class _District:
 
     def _reserves(self, people: dict[int, list[Person]]) -> None:
         """A fifth of each village's people are reserves: 60 % in the village pool, 30 % the
-        town's, 10 % the district's, each with the decision that put them there."""
+        town's, 10 % the district's, each with the decision that put them there. Reserves are
+        young, as the pools' age rules want (at most 40 when the campaign began, so at most
+        45 for years after): chosen among those born since RESERVES_BORN_SINCE."""
         rng = self.rng
         pools = (
             (Stage.VILLAGE_RESERVE, DecidingLevel.VILLAGE, 0.6),
@@ -298,7 +303,9 @@ class _District:
         )
         standings, decisions = [], []
         for residents in people.values():
-            chosen = rng.sample(residents, round(len(residents) * self.profile.reserve_share))
+            young = [person for person in residents if person.birth_date >= RESERVES_BORN_SINCE]
+            wanted = round(len(residents) * self.profile.reserve_share)
+            chosen = rng.sample(young, min(wanted, len(young)))
             village = residents[0].village
             bodies = {level: default_body(level, village) for _, level, _ in pools}
             for person in chosen:
