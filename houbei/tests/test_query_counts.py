@@ -10,12 +10,14 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from houbei.accounts.models import User
 from houbei.accounts.roles import Role
 from houbei.people.models import Person
 from houbei.regions.codes import Level
 from houbei.regions.models import Region
+from houbei.seats.models import Seat, SeatRole, Vacancy, VacancyReason
 from houbei.synth.builder import synthesize
 from houbei.synth.tests.test_synth import MINI, clear_synthesized
 from houbei.tests.factories import make_user
@@ -53,23 +55,36 @@ def _searches(village: Region) -> list[str]:
     ]
 
 
+def _vacancy(village: Region) -> str:
+    """A vacancy in the village: its page ranks and counts the pools covering the village
+    (the district's thousands in a real one)."""
+    seat = Seat.objects.create(village=village, role=SeatRole.COMMITTEE_MEMBER)
+    vacancy = Vacancy.objects.create(
+        seat=seat, reason=VacancyReason.RESIGNATION, opened_on=timezone.localdate()
+    )
+    return reverse("seats:vacancy", args=[vacancy.pk])
+
+
 def _counts() -> dict[str, int]:
     district = Region.objects.get(level=Level.DISTRICT)
     village = Region.objects.filter(level=Level.VILLAGE).order_by("code").first()
+    assert village is not None
     users = {
         "district": make_user("q-district", Role.DISTRICT_ADMIN, district),
         "village": make_user("q-village", Role.VILLAGE_SECRETARY, village),
     }
+    pages = [(url, url) for url in _pages() + _searches(village)]
+    pages.append(("the vacancy's shortlist", _vacancy(village)))
     counts = {}
     for label, user in users.items():
         client = Client()
         client.force_login(user)
-        for url in _pages() + _searches(village):
+        for name, url in pages:
             client.get(url)  # warm caches (vocabularies, sessions)
             with CaptureQueriesContext(connection) as queries:
                 response = client.get(url)
             if response.status_code == 200:
-                counts[f"{label} {url}"] = len(queries)
+                counts[f"{label} {name}"] = len(queries)
     return counts
 
 
@@ -77,6 +92,8 @@ def test_page_queries_do_not_grow_with_the_data(db: None) -> None:
     synthesize(SMALL, seed=1)
     small = _counts()
     User.objects.filter(username__startswith="q-").delete()
+    Vacancy.objects.all().delete()
+    Seat.objects.all().delete()
     clear_synthesized()
     synthesize(LARGE, seed=1)
     large = _counts()
@@ -85,4 +102,5 @@ def test_page_queries_do_not_grow_with_the_data(db: None) -> None:
     }
     assert len(small) >= 50, f"only {len(small)} pages answered: {sorted(small)}"
     assert sum("?q=" in page for page in small) == 8  # four searches for each user
+    assert "district the vacancy's shortlist" in small
     assert not grew, f"queries grew with the data (small, large): {grew}"
