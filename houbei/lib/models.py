@@ -110,9 +110,7 @@ def insert_models_returning(model: type[ModelT], objects: Sequence[ModelT]) -> N
                 [value for instance in chunk for value in prepared(instance)],
             )
             for instance, (new_pk,) in zip(chunk, cursor.fetchall(), strict=True):
-                instance.pk = new_pk
-                instance._state.adding = False
-                instance._state.db = connection.alias
+                _mark_saved(instance, new_pk)
 
 
 def _row_preparer(
@@ -162,17 +160,23 @@ def insert_models_keyed(model: type[ModelT], objects: Sequence[ModelT], *, key: 
     """``insert_models``, then each instance's primary key read back by ``key``, a unique
     field they all carry (a thousand to a query): for a batch whose new ids the next
     inserts need (an import's people, for their search keys and audit events), without
-    ``bulk_create``'s statement building."""
+    ``bulk_create``'s statement building. Where there is such a key this beats
+    ``insert_models_returning`` (5 000 people: 0.6 s against 0.85 s on SQLite), whose
+    statements carry only as many rows as the driver's parameter limit allows."""
     insert_models(model, objects)
     by_key = {getattr(instance, key): instance for instance in objects}
     values = list(by_key)
     for start in range(0, len(values), 1000):
         found = model._default_manager.filter(**{f"{key}__in": values[start : start + 1000]})
         for value, pk in found.values_list(key, "pk"):
-            instance = by_key[value]
-            instance.pk = pk
-            instance._state.adding = False
-            instance._state.db = connection.alias
+            _mark_saved(by_key[value], pk)
+
+
+def _mark_saved(instance: models.Model, pk: int) -> None:
+    """As ``save`` leaves an instance: its new key, no longer to be added, of this database."""
+    instance.pk = pk
+    instance._state.adding = False
+    instance._state.db = connection.alias
 
 
 def plain_rows(query: QuerySet[Any]) -> Iterator[tuple[Any, ...]]:
