@@ -20,7 +20,14 @@ from houbei.pipeline.tests.conftest import place
 from houbei.review.models import Department, Verdict
 from houbei.review.services import batch_open, batch_publish, verdict_record
 from houbei.seats.forecast import forecast
-from houbei.seats.models import Seat, SeatRole, Tenure, VacancyReason, VacancyStatus
+from houbei.seats.models import (
+    Seat,
+    SeatRole,
+    Tenure,
+    Vacancy,
+    VacancyReason,
+    VacancyStatus,
+)
 from houbei.seats.recommendations import Unreviewed, recommend
 from houbei.seats.services import appoint, incumbent_record, seats_set_up, vacancy_open
 from houbei.tests.factories import make_person, next_id_number, numbered_name
@@ -152,6 +159,16 @@ def luzi(world: World, frozen_now: object) -> Village:
     return Village(director, member, secretary, old_director, member_holder, reserves)
 
 
+def director_resigns(world: World, luzi: Village) -> Vacancy:
+    """鹿子村's director resigned on 2020-02-18: the district opens the vacancy."""
+    return vacancy_open(
+        acting_user=world.district_admin,
+        seat=luzi.director,
+        reason=VacancyReason.RESIGNATION,
+        opened_on=D(2020, 2, 18),
+    )
+
+
 def test_seats_follow_the_law(world: World, luzi: Village) -> None:
     seats = Seat.objects.filter(village=world.village_c, is_active=True)
     assert seats.filter(role=SeatRole.DIRECTOR).count() == 1
@@ -180,12 +197,7 @@ def test_seats_follow_the_law(world: World, luzi: Village) -> None:
 
 
 def test_the_shortlist_ranks_and_explains(world: World, luzi: Village) -> None:
-    vacancy = vacancy_open(
-        acting_user=world.district_admin,
-        seat=luzi.director,
-        reason=VacancyReason.RESIGNATION,
-        opened_on=D(2020, 2, 18),
-    )
+    vacancy = director_resigns(world, luzi)
     shortlist = recommend(vacancy=vacancy, on=D(2020, 2, 20))
     r = luzi.reserves
     assert [row.person for row in shortlist.ranked] == [r["best"], r["local"], r["elsewhere"]]
@@ -221,12 +233,7 @@ def test_the_shortlist_ranks_and_explains(world: World, luzi: Village) -> None:
 def test_an_appointment_fills_the_seat_and_the_pipeline_follows(
     world: World, luzi: Village
 ) -> None:
-    vacancy = vacancy_open(
-        acting_user=world.district_admin,
-        seat=luzi.director,
-        reason=VacancyReason.RESIGNATION,
-        opened_on=D(2020, 2, 18),
-    )
+    vacancy = director_resigns(world, luzi)
     best = luzi.reserves["best"]
     for refused in (luzi.reserves["unreviewed"], luzi.reserves["relative"]):
         with pytest.raises(ValidationError):
@@ -306,12 +313,7 @@ def test_reserves_never_reviewed_are_counted_by_pool_at_the_same_cost(
     """A district's pools hold thousands who have never been through a joint review: they
     are counted by pool in one query, so the shortlist costs the same queries for one of
     them or for many, and each group names its pool."""
-    vacancy = vacancy_open(
-        acting_user=world.district_admin,
-        seat=luzi.director,
-        reason=VacancyReason.RESIGNATION,
-        opened_on=D(2020, 2, 18),
-    )
+    vacancy = director_resigns(world, luzi)
     recommend(vacancy=vacancy, on=D(2020, 2, 20))  # warm the content-type and weight caches
     with CaptureQueriesContext(connection) as before:
         first = recommend(vacancy=vacancy, on=D(2020, 2, 20))
@@ -339,12 +341,7 @@ def test_reserves_never_reviewed_are_counted_by_pool_at_the_same_cost(
 def test_the_vacancy_page_counts_the_unreviewed_and_links_to_them(
     world: World, luzi: Village, client
 ) -> None:
-    vacancy = vacancy_open(
-        acting_user=world.district_admin,
-        seat=luzi.director,
-        reason=VacancyReason.RESIGNATION,
-        opened_on=D(2020, 2, 18),
-    )
+    vacancy = director_resigns(world, luzi)
     client.force_login(world.district_admin)
     page = client.get(f"/seats/vacancies/{vacancy.pk}/").content.decode()
     card = page[page.index('data-testid="unreviewed"') :]
