@@ -77,6 +77,10 @@ def test_demo_loads_everything_once_and_again_changes_nothing():
     vacancy = Vacancy.objects.get(status="open")
     shortlist = recommend(vacancy=vacancy)
     assert shortlist.ranked and shortlist.excluded
+    # The article's 412 district-level reserves, never reviewed: counted, not listed.
+    assert [(group.stage, group.count) for group in shortlist.unreviewed] == [
+        (Stage.DISTRICT_RESERVE, 412)
+    ]
     assert all(
         row.candidate.review and row.candidate.review.result.is_valid_on(timezone.localdate())
         for row in shortlist.ranked
