@@ -70,6 +70,16 @@ def _minimal(prefixes: Iterable[str]) -> tuple[str, ...]:
     return tuple(sorted(result))
 
 
+def merged_regions() -> QuerySet[Region, tuple[str, int, str]]:
+    """(code, level, code merged into) of every merged region, from their partial index
+    (unordered: in code order SQLite would walk the code index over every region)."""
+    return (
+        Region.objects.filter(merged_into__isnull=False)
+        .order_by()
+        .values_list("code", "level", "merged_into__code")
+    )
+
+
 class Scope:
     """What one user may reach. Built once per request by ScopeMiddleware."""
 
@@ -118,10 +128,7 @@ class Scope:
         """(code, level, code merged into) of every merged region; few, loaded once."""
         if not self.grants:
             return ()
-        rows = Region.objects.filter(merged_into__isnull=False).values_list(
-            "code", "level", "merged_into__code"
-        )
-        return tuple((code, Level(level), target) for code, level, target in rows)
+        return tuple((code, Level(level), target) for code, level, target in merged_regions())
 
     def _with_merged(self, prefixes: tuple[str, ...]) -> tuple[str, ...]:
         covered = set(prefixes)

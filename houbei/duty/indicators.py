@@ -7,8 +7,8 @@ the person's rows — for the record's campaign and for the person overall (camp
 
 Days served, the longest run of consecutive days and the first and last day follow from the
 person's PersonDay rows; they are re-derived from those rows (one person's days, never all
-records) whenever a day changes. One change reads and writes the indicator and day rows of
-all its keys together: a verified shift costs five statements, not a dozen.
+records) whenever a day changes. One change reads the indicator and day rows of all its keys
+together and inserts new rows together: a verified shift costs six statements, not a dozen.
 
 ``recompute_all`` derives every figure from the records themselves; ``verify`` compares
 that with what is stored. They must agree: the property-based test and
@@ -211,9 +211,9 @@ def apply_change(before: Contribution | None, after: Contribution | None) -> Non
 
 def _apply(person_id: int, deltas: dict[int, _Delta]) -> None:
     """The deltas of one person's keys (the campaign's and overall) in a handful of
-    statements whatever the number of keys and days: the indicator rows read together, the
-    day rows read together (all of them: the days served and the longest run follow from
-    them), then each kind of change written once."""
+    statements: the indicator rows read together, the day rows read together (all of them:
+    the days served and the longest run follow from them), new rows inserted together, and
+    each changed row updated."""
     if not deltas:
         return
     indicators = {
@@ -255,10 +255,12 @@ def _apply(person_id: int, deltas: dict[int, _Delta]) -> None:
             else:
                 row.seconds = seconds
                 changed.append(row)
+    # Row by row where rows change: bulk_update's CASE expressions cost ten times the
+    # Python of two plain UPDATEs.
     if created:
         PersonDay.objects.bulk_create(created)
-    if changed:
-        PersonDay.objects.bulk_update(changed, ["seconds"])
+    for row in changed:
+        row.save(update_fields=["seconds"])
     if emptied:
         PersonDay.objects.filter(pk__in=emptied).delete()
     for key, delta in deltas.items():
@@ -273,10 +275,18 @@ def _apply(person_id: int, deltas: dict[int, _Delta]) -> None:
             indicator.longest_run = longest_run(days)
             indicator.first_day = days[0] if days else None
             indicator.last_day = days[-1] if days else None
-    PersonIndicator.objects.bulk_update(
-        list(indicators.values()),
-        ["seconds", "shifts", "tasks", "deeds", "days", "longest_run", "first_day", "last_day"],
-    )
+        indicator.save(
+            update_fields=[
+                "seconds",
+                "shifts",
+                "tasks",
+                "deeds",
+                "days",
+                "longest_run",
+                "first_day",
+                "last_day",
+            ]
+        )
 
 
 def _merged(stored: dict[str, int], delta: Counter[str]) -> dict[str, int]:

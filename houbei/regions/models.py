@@ -82,6 +82,13 @@ class Region(TimeStampedModel):
         indexes = [
             # Children of a node in code order (tree pages, the region pickers).
             models.Index(fields=["parent", "code"], name="regions_parent_code_idx"),
+            # The few merged villages, read by every user's scope (accounts.scoping): without
+            # it, a scan of all regions each request (1.2 ms for a city's 14 000 on SQLite).
+            models.Index(
+                fields=["merged_into"],
+                condition=Q(merged_into__isnull=False),
+                name="regions_merged_idx",
+            ),
         ]
 
     def __str__(self) -> str:
