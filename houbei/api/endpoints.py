@@ -35,7 +35,7 @@ from houbei.review.models import NegativeListItem
 from houbei.review.selectors import clerk_verdict_get, clerk_verdicts
 from houbei.review.services import verdict_record
 from houbei.seats.recommendations import recommend
-from houbei.seats.selectors import vacancies_visible, vacancy_get
+from houbei.seats.selectors import shortlist_visible, vacancies_visible, vacancy_get
 from houbei.teams.selectors import team_list
 
 router = Router()
@@ -656,8 +656,11 @@ def vacancies(request: HttpRequest) -> Any:
 def recommendations(request: HttpRequest, vacancy_id: Id) -> Any:
     """The ranked shortlist, each rank and each exclusion explained; the pool members who
     have never been through a joint review are counted by pool (``unreviewed``)."""
-    found = vacancy_get(scope=_scope(request), pk=vacancy_id)
+    scope = _scope(request)
+    found = vacancy_get(scope=scope, pk=vacancy_id)
     shortlist = recommend(vacancy=found)
+    if not shortlist_visible(scope=scope, shortlist=shortlist):
+        raise PermissionDenied  # other villages' reserves: the town's and district's to see
     return {
         "ranked": [
             {

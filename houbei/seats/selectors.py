@@ -8,6 +8,7 @@ from houbei.people.models import Person
 from houbei.regions.codes import Level
 from houbei.regions.models import Region
 from houbei.seats.models import Appointment, Seat, SeatRole, Tenure, Vacancy, VacancyStatus
+from houbei.seats.recommendations import Shortlist
 
 SEAT_ROLES = list(SeatRole.values)
 
@@ -80,6 +81,15 @@ def vacancies_visible(*, scope: Scope) -> QuerySet[Vacancy]:
 
 def vacancy_get(*, scope: Scope, pk: int) -> Vacancy:
     return get_or_404(vacancies_visible(scope=scope), pk=pk)
+
+
+def shortlist_visible(*, scope: Scope, shortlist: Shortlist) -> bool:
+    """Whether the user may see every person on ``shortlist``. Ranks and their reasons
+    compare people by name, so the list is shown whole or not at all: a village's secretary
+    whose vacancy draws on the town's or district's pools (other villages' reserves) sees
+    only the counts of the never-reviewed; the town and district see the list."""
+    people = [row.person for row in shortlist.ranked] + [c.person for c in shortlist.excluded]
+    return all(scope.covers(person.village, Capability.PEOPLE_VIEW) for person in people)
 
 
 def appointment_of(*, vacancy: Vacancy) -> Appointment | None:

@@ -24,6 +24,7 @@ from houbei.seats.selectors import (
     people_of_village,
     seat_get_for_manage,
     seat_history,
+    shortlist_visible,
     vacancies_visible,
     vacancy_get,
     village_get,
@@ -234,6 +235,8 @@ def vacancy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "section": SECTION,
             "vacancy": place,
             "shortlist": shortlist,
+            "shortlist_visible": shortlist is not None
+            and shortlist_visible(scope=request.scope, shortlist=shortlist),
             "appointment": appointment_of(vacancy=place),
             "form": form,
         },

@@ -350,3 +350,24 @@ def test_the_vacancy_page_counts_the_unreviewed_and_links_to_them(
     assert "鹿子村 · 村级后备力量" in card
     listed = page[page.index('data-testid="shortlist"') : page.index('data-testid="unreviewed"')]
     assert "李小明" in listed and "罗佳怡" not in listed  # counted, not listed one by one
+
+
+def test_a_village_secretary_never_sees_other_villages_reserves_on_the_shortlist(
+    world: World, luzi: Village, client
+) -> None:
+    """鹿子村's shortlist draws on the district pool, which holds 钟利洪 of 花红村: the
+    village's secretary gets neither the list nor its reasons (which name the people
+    ranked ahead), on the page or through the API; the district gets both."""
+    vacancy = director_resigns(world, luzi)
+    elsewhere = luzi.reserves["elsewhere"]
+    assert elsewhere.village != world.village_c
+    client.force_login(world.secretary_c)
+    page = client.get(f"/seats/vacancies/{vacancy.pk}/").content.decode()
+    assert elsewhere.name not in page and "何娟" not in page
+    assert 'data-testid="shortlist-hidden"' in page and "仅向镇、区显示" in page
+    api = client.get(f"/api/v1/vacancies/{vacancy.pk}/recommendations/")
+    assert api.status_code == 403
+    client.force_login(world.district_admin)
+    page = client.get(f"/seats/vacancies/{vacancy.pk}/").content.decode()
+    assert elsewhere.name in page and 'data-testid="shortlist-hidden"' not in page
+    assert client.get(f"/api/v1/vacancies/{vacancy.pk}/recommendations/").status_code == 200
