@@ -42,6 +42,7 @@ class EventType(models.IntegerChoices):
     DUTY_VERIFIED = 205, _("Duty record verified")
     DUTY_DECLINED = 206, _("Duty record declined")
     DUTY_AUTO_CLOSED = 207, _("Open check-in closed automatically")
+    DUTY_IMPORTED = 208, _("Duty records imported")
     ROSTER_ASSIGNED = 211, _("Assigned to a shift")
     ROSTER_UNASSIGNED = 212, _("Removed from a shift")
     CAMPAIGN_CREATED = 221, _("Campaign created")

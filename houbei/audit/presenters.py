@@ -120,13 +120,27 @@ def _label(model: Any, key: str) -> str:
     return str(field.verbose_name) if field is not None else key
 
 
-def _collect_names(events: list[AuditEvent]) -> _Names:
+def _sides(event: AuditEvent, record_id: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """An event's old and new values; for an event listing many records (a duty import's),
+    the values it lists for ``record_id`` as new."""
+    data = event.extra_data
+    if "records" in data and "columns" in data:
+        listed = data["records"].get(record_id) if record_id is not None else None
+        return {}, (
+            {**dict(zip(data["columns"], listed, strict=True)), **data.get("common", {})}
+            if listed is not None
+            else {}
+        )
+    return data.get("old") or {}, data.get("new") or {}
+
+
+def _collect_names(events: list[AuditEvent], record_id: str | None) -> _Names:
     region_codes: set[str] = set()
     category_codes: set[str] = set()
     task_kinds_needed = False
     for event in events:
-        for side in ("old", "new"):
-            for key, value in (event.extra_data.get(side) or {}).items():
+        for values in _sides(event, record_id):
+            for key, value in values.items():
                 if key in REGION_KEYS and value:
                     region_codes.add(str(value))
                 elif key == CATEGORY_KEY and isinstance(value, list):
@@ -159,10 +173,18 @@ def _collect_names(events: list[AuditEvent]) -> _Names:
     return _Names(regions=regions, categories=categories, tasks=tasks)
 
 
-def _changes(event: AuditEvent, names: _Names) -> list[Change]:
-    model = event.target_type.model_class() if event.target_type_id else None
-    old: dict[str, Any] = event.extra_data.get("old") or {}
-    new: dict[str, Any] = event.extra_data.get("new") or {}
+def _changes(event: AuditEvent, names: _Names, record: Any) -> list[Change]:
+    record_id = str(record.pk) if record is not None else None
+    old, new = _sides(event, record_id)
+    # The values an event lists for one of its records are that record's fields.
+    listed = "records" in event.extra_data and bool(new)
+    model = (
+        type(record)
+        if listed
+        else event.target_type.model_class()
+        if event.target_type_id
+        else None
+    )
     # A record's first event lists only the fields that were filled in.
     keys = [
         key
@@ -177,6 +199,8 @@ def _changes(event: AuditEvent, names: _Names) -> list[Change]:
         )
         for key in keys
     ]
+    if "records" in event.extra_data and not listed:
+        changes.append(Change(_("records"), "—", str(event.extra_data.get("count", ""))))
     reason = event.extra_data.get("reason")
     if reason:
         label = str(RevealReason(reason).label) if reason in RevealReason.values else str(reason)
@@ -185,10 +209,12 @@ def _changes(event: AuditEvent, names: _Names) -> list[Change]:
     return changes
 
 
-def describe_events(events: Iterable[AuditEvent]) -> list[DescribedEvent]:
+def describe_events(events: Iterable[AuditEvent], record: Any = None) -> list[DescribedEvent]:
+    """The events as lines; ``record``, when they are its history, picks its own values out
+    of an event that lists many records."""
     listed = list(events)
-    names = _collect_names(listed)
-    return [DescribedEvent(event, _changes(event, names)) for event in listed]
+    names = _collect_names(listed, str(record.pk) if record is not None else None)
+    return [DescribedEvent(event, _changes(event, names, record)) for event in listed]
 
 
 def describe_changes(event: AuditEvent) -> list[Change]:

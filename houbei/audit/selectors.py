@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from houbei.accounts.roles import Capability
 from houbei.accounts.scoping import Scope
@@ -49,12 +49,14 @@ def audit_get(*, scope: Scope, pk: int) -> AuditEvent:
     )
 
 
-def audit_for_record(*, record: models.Model) -> QuerySet[AuditEvent]:
-    """A record's own history, wherever it happened (a person's history moves with them).
-    The caller has already checked that the user may see ``record``."""
+def audit_for_record(*, record: models.Model, listed_in: int | None = None) -> QuerySet[AuditEvent]:
+    """A record's own history, wherever it happened (a person's history moves with them),
+    and the event ``listed_in`` that lists it among others (an imported duty record's
+    import). The caller has already checked that the user may see ``record``."""
     content_type = ContentType.objects.get_for_model(record)
+    own = Q(target_type=content_type, target_id=str(record.pk))
     return (
-        AuditEvent.objects.filter(target_type=content_type, target_id=str(record.pk))
+        AuditEvent.objects.filter(own | Q(pk=listed_in) if listed_in is not None else own)
         .select_related("acting_user", "region")
         .order_by("-event_time", "-id")
     )

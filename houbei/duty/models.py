@@ -148,6 +148,17 @@ class DutyRecord(TimeStampedModel):
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     decline_reason = models.CharField(_("reason for declining"), max_length=200, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # An imported record's first event is its import's (one per batch and region, holding
+    # every record as imported: docs/decisions/0007); other records have events of their own.
+    # No index: the link is followed from the record only.
+    import_event = models.ForeignKey(
+        "audit.AuditEvent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-starts_at", "-id"]

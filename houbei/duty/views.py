@@ -498,7 +498,9 @@ def _record_page(
             "actions": record_actions(scope=request.scope, record=record),
             "form": form,
             "decline_form": DeclineForm(),
-            "history": describe_events(audit_for_record(record=record)),
+            "history": describe_events(
+                audit_for_record(record=record, listed_in=record.import_event_id), record
+            ),
             "kinds": kinds,
         },
         status=status,

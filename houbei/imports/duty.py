@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.db import transaction
 from django.db.models import Q
@@ -43,6 +43,8 @@ DUTY_HEADERS: dict[str, str] = {
     **dict.fromkeys(["工作内容", "任务", "完成任务", "工作量"], "tasks"),
     **dict.fromkeys(["备注", "说明"], "notes"),
 }
+Key = TypeVar("Key")
+Value = TypeVar("Value")
 # Rows saved together: the people of a batch are locked and their shifts read at once.
 DUTY_BATCH = 500
 DUTY_REASONS = (
@@ -83,6 +85,7 @@ def plan_duty_import(
     posts = {p.name: p for p in Post.objects.filter(campaign=campaign).select_related("region")}
     seen: dict[tuple[int, dt.datetime], int] = {}
     people = _People(scope)
+    times = _Times(campaign)
     for row in table.rows:
         try:
             post = posts.get(_str(row.values.get("post")))
@@ -93,7 +96,7 @@ def plan_duty_import(
                     % {"post": _str(row.values.get("post")) or "—", "campaign": campaign.name},
                 )
             person = people.find(row, post)
-            starts_at, ends_at = _times(row, campaign)
+            starts_at, ends_at = times.read(row)
             key = (person.pk, starts_at)
             if key in seen:
                 raise Rejected(
@@ -114,6 +117,8 @@ def plan_duty_import(
 
 
 def _str(cell: Cell) -> str:
+    if type(cell) is str:
+        return to_halfwidth(cell).strip()
     if cell is None:
         return ""
     if isinstance(cell, dt.date):
@@ -121,27 +126,39 @@ def _str(cell: Cell) -> str:
     return to_halfwidth(str(cell)).strip()
 
 
-class _People:
-    """Who a row names, remembered: a duty log names the same people on many rows."""
+class _Remembered(Generic[Key, Value]):
+    """What a row's cells say, worked out once for each distinct set of cells — a duty log
+    names the same people, days and shift times on thousands of rows — a rejection
+    included, raised again for every row that repeats it."""
 
-    def __init__(self, scope: Scope | None) -> None:
-        self.scope = scope
-        self.found: dict[tuple[str, str], Person | Rejected] = {}
+    def __init__(self) -> None:
+        self.found: dict[Key, Value | Rejected] = {}
 
-    def find(self, row: Row, post: Post) -> Person:
-        key = (
-            _str(row.values.get("id_number")),
-            f"{_str(row.values.get('name'))}@{post.region_id}",
-        )
+    def get(self, key: Key, work_out: Callable[[], Value]) -> Value:
         if key not in self.found:
             try:
-                self.found[key] = _person(self.scope, row, post)
+                self.found[key] = work_out()
             except Rejected as rejection:
                 self.found[key] = rejection
         result = self.found[key]
         if isinstance(result, Rejected):
             raise Rejected(result.reason, result.message)
         return result
+
+
+class _People(_Remembered[tuple[str, str], Person]):
+    """Who a row names."""
+
+    def __init__(self, scope: Scope | None) -> None:
+        super().__init__()
+        self.scope = scope
+
+    def find(self, row: Row, post: Post) -> Person:
+        key = (
+            _str(row.values.get("id_number")),
+            f"{_str(row.values.get('name'))}@{post.region_id}",
+        )
+        return self.get(key, lambda: _person(self.scope, row, post))
 
 
 def _person(scope: Scope | None, row: Row, post: Post) -> Person:
@@ -181,6 +198,18 @@ def _person(scope: Scope | None, row: Row, post: Post) -> Person:
             % {"name": name, "region": post.region.name},
         )
     return matches[0]
+
+
+class _Times(_Remembered[tuple[Cell, Cell, Cell], tuple[dt.datetime, dt.datetime]]):
+    """A row's start and end, by its date, start and end cells."""
+
+    def __init__(self, campaign: Campaign) -> None:
+        super().__init__()
+        self.campaign = campaign
+
+    def read(self, row: Row) -> tuple[dt.datetime, dt.datetime]:
+        cells = (row.values.get("date"), row.values.get("start"), row.values.get("end"))
+        return self.get(cells, lambda: _times(row, self.campaign))
 
 
 def _times(row: Row, campaign: Campaign) -> tuple[dt.datetime, dt.datetime]:
@@ -262,7 +291,7 @@ def apply_duty_import(
     statements); rows the service refuses (an overlap with a recorded shift or an earlier
     row, a closed post) join the rejected ones."""
     kept = []
-    raw_of = {row.number: row.raw for row in plan.table.rows}
+    row_of = {row.number: row for row in plan.table.rows}
     with transaction.atomic():
         for start in range(0, len(plan.accepted), DUTY_BATCH):
             batch = plan.accepted[start : start + DUTY_BATCH]
@@ -274,7 +303,9 @@ def apply_duty_import(
             for position, (number, post, data) in enumerate(batch):
                 if position in saved.refused:
                     message = "；".join(saved.refused[position])
-                    plan.rejected.append(Rejection(number, "not_saved", message, raw_of[number]))
+                    plan.rejected.append(
+                        Rejection(number, "not_saved", message, row_of[number].raw)
+                    )
                 else:
                     kept.append((number, post, data))
             if progress is not None:

@@ -51,7 +51,12 @@ class UnreadableFile(Exception):
 class Row:
     number: int  # the sheet's row number
     values: dict[str, Cell]  # canonical field → cell
-    raw: list[str]  # the row's cells as text, for the error workbook
+    cells: list[Cell]  # every cell of the row, as read
+
+    @property
+    def raw(self) -> list[str]:
+        """The row's cells as text, for the error workbook (only rejected rows need it)."""
+        return [c.isoformat() if isinstance(c, dt.date) else (c or "") for c in self.cells]
 
 
 @dataclass(frozen=True)
@@ -70,6 +75,8 @@ def header_key(text: str) -> str:
 
 
 def _text(value: object) -> Cell:
+    if type(value) is str:  # every cell of a CSV file
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, dt.datetime):
@@ -197,5 +204,4 @@ def _rows(
                 values[field] = cell
         if set(values) <= {"serial"}:
             continue  # a pre-numbered blank line of the form
-        raw = [c.isoformat() if isinstance(c, dt.date) else (c or "") for c in cells]
-        yield Row(index + 1, values, raw)
+        yield Row(index + 1, values, cells)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any, TypeVar
@@ -116,6 +117,55 @@ def insert_models_returning(model: type[ModelT], objects: Sequence[ModelT]) -> N
             )
             for instance, (new_pk,) in zip(chunk, cursor.fetchall(), strict=True):
                 _mark_saved(instance, new_pk)
+
+
+def db_moments() -> Callable[[dt.datetime], Any]:
+    """A function giving an aware datetime as ``insert_rows`` should pass it to this
+    database: as it is to PostgreSQL, as Django's naive UTC text to SQLite (remembered:
+    a batch's shifts start and end at a few dozen moments)."""
+    if connection.vendor == "postgresql":
+        return lambda moment: moment
+    adapt = connection.ops.adapt_datetimefield_value
+    adapted: dict[dt.datetime, Any] = {}
+
+    def moment(value: dt.datetime) -> Any:
+        if value not in adapted:
+            adapted[value] = adapt(value)
+        return adapted[value]
+
+    return moment
+
+
+def reserve_ids(model: type[models.Model], count: int) -> range | list[int]:
+    """``count`` new primary keys of ``model``'s table, taken from its sequence so that no
+    other insert can get them, for rows inserted with ``insert_rows`` whose ids other rows
+    name before they exist (an import's duty records, listed in their audit event).
+    PostgreSQL: the serial sequence's next values. SQLite: the table's AUTOINCREMENT counter
+    moved on by ``count`` in one statement, which takes the database's write lock until the
+    transaction ends (SQLite has one writer), so the range is this transaction's."""
+    if count <= 0:
+        return []
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [table, model._meta.pk.column, count],
+            )
+            return [value for (value,) in cursor.fetchall()]
+        if not connection.in_atomic_block:
+            raise RuntimeError("reserve_ids must run inside the transaction that inserts")
+        cursor.execute(
+            "UPDATE sqlite_sequence SET seq = seq + %s WHERE name = %s RETURNING seq",
+            [count, table],
+        )
+        found = cursor.fetchone()
+        if found is None:  # the table has never had a row: no counter yet
+            cursor.execute(
+                "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, count]
+            )
+            return range(1, count + 1)
+        return range(found[0] - count + 1, found[0] + 1)
 
 
 def _row_preparer(

@@ -14,6 +14,7 @@ Rules kept here, for every way a record arrives (views, import, API):
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -28,11 +29,11 @@ from django.utils.translation import gettext as _
 from houbei.accounts.roles import Capability
 from houbei.accounts.scoping import Scope
 from houbei.audit.models import EventType
-from houbei.audit.services import audit_event, audit_record, audit_record_many, changed_values
+from houbei.audit.services import audit_record, changed_values
 from houbei.campaigns.models import Post
 from houbei.duty import indicators
 from houbei.duty.models import DutyRecord, DutyTaskCount, RosterShift, Source, Status, TaskKind
-from houbei.lib.models import insert_models_returning, insert_rows
+from houbei.lib.models import db_moments, insert_rows, reserve_ids
 from houbei.people.models import Person
 
 if TYPE_CHECKING:
@@ -357,13 +358,69 @@ def _pending_record(
 
 @dataclass
 class EntriesSaved:
-    """What ``duty_record_create_many`` did with each entry, by its position in the batch."""
+    """What ``duty_record_create_many`` did with each entry, by its position in the batch:
+    the new record's id, or why it was refused."""
 
-    records: dict[int, DutyRecord]
+    records: dict[int, int]
     refused: dict[int, list[str]]
 
 
-@transaction.atomic
+# How an imported record's values are listed in its import's audit event: the keys of
+# ``record_snapshot`` that differ from record to record, then those an import shares.
+IMPORT_SNAPSHOT_COLUMNS = ("person", "post", "starts_at", "ends_at", "tasks", "notes")
+_RECORD_COLUMNS = (
+    "id",
+    "created_at",
+    "updated_at",
+    "person_id",
+    "post_id",
+    "campaign_id",
+    "shift_id",
+    "starts_at",
+    "ends_at",
+    "source",
+    "status",
+    "needs_review",
+    "notes",
+    "recorded_by_id",
+    "verified_by_id",
+    "verified_at",
+    "decline_reason",
+    "version",
+    "import_event_id",
+)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """An accepted entry of the batch, by its position."""
+
+    position: int
+
+
+@dataclass
+class _Busy:
+    """A person's shifts that could overlap a batch, in order of start: recorded ones (by
+    id) and the batch's accepted entries (by position). They never overlap one another,
+    so only the latest to start before a new shift ends can overlap it."""
+
+    starts: list[dt.datetime] = field(default_factory=list)
+    shifts: list[tuple[dt.datetime | None, int | _Entry]] = field(default_factory=list)
+
+    def add(self, start: dt.datetime, end: dt.datetime | None, shift: int | _Entry) -> None:
+        """A shift: a recorded one's id, or an accepted entry."""
+        at = bisect.bisect_right(self.starts, start)
+        self.starts.insert(at, start)
+        self.shifts.insert(at, (end, shift))
+
+    def overlapping(self, start: dt.datetime, end: dt.datetime) -> int | _Entry | None:
+        at = bisect.bisect_left(self.starts, end)
+        if at == 0:
+            return None
+        shift_end, shift = self.shifts[at - 1]
+        return shift if shift_end is None or shift_end > start else None
+
+
 def duty_record_create_many(
     *,
     acting_user: User | None,
@@ -372,10 +429,14 @@ def duty_record_create_many(
 ) -> EntriesSaved:
     """Past shifts entered in bulk (an import's rows), each checked as
     ``duty_record_create`` checks one — scope, open post, times, task counts, overlap with
-    the person's recorded shifts and with the batch's earlier entries — but with the
-    people locked together, their shifts read once and the records, task counts and audit
-    events written in a few bulk inserts instead of eight statements an entry. Refused
-    entries are not saved and are reported with their reasons; the others are saved."""
+    the person's recorded shifts and with the batch's earlier entries. Refused entries are
+    not saved and are reported with their reasons; the others are saved, pending.
+
+    Built for an import's hundreds of thousands of rows: the people locked together, their
+    shifts read once, checks remembered for repeated posts and times, the records written
+    as plain rows with ids reserved beforehand, and one audit event per region and campaign
+    of the batch listing every record as it was imported, which each record links to
+    (docs/decisions/0007-duty-import-audited-by-batch.md)."""
     if not entries:
         return EntriesSaved({}, {})
     scope = _scope(acting_user)
@@ -391,9 +452,7 @@ def duty_record_create_many(
         (post, people[data.person.pk], _second(data.starts_at), _second(data.ends_at), data)
         for post, data in entries
     ]
-    # Every shift of these people that could overlap the batch: (start, end, id or the
-    # unsaved record of an earlier entry).
-    busy: dict[int, list[tuple[dt.datetime, dt.datetime | None, int | DutyRecord]]] = {}
+    busy: dict[int, _Busy] = {pk: _Busy() for pk in people}
     recorded = (
         DutyRecord.objects.filter(person_id__in=people, starts_at__lt=max(t[3] for t in timed))
         .exclude(status=Status.DECLINED)
@@ -401,62 +460,125 @@ def duty_record_create_many(
         .values_list("person_id", "starts_at", "ends_at", "pk")
     )
     for person_id, starts_at, ends_at, pk in recorded:
-        busy.setdefault(person_id, []).append((starts_at, ends_at, pk))
+        busy[person_id].add(starts_at, ends_at, pk)
     permitted: dict[tuple[int, int], bool] = {}
+    time_problems: dict[tuple[int, dt.datetime, dt.datetime], list[str]] = {}
     refused: dict[int, list[str]] = {}
-    accepted: list[tuple[int, DutyRecord, TaskCounts]] = []
+    accepted: list[int] = []
     for index, (post, person, starts_at, ends_at, data) in enumerate(timed):
-        problems = _entry_problems(scope, post, person, starts_at, ends_at, now, permitted)
+        problems = _entry_problems(
+            scope, post, person, starts_at, ends_at, now, permitted, time_problems
+        )
         if not problems:
-            other = next(
-                (
-                    found
-                    for start, end, found in busy.get(person.pk, [])
-                    if start < ends_at and (end is None or end > starts_at)
-                ),
-                None,
-            )
+            other = busy[person.pk].overlapping(starts_at, ends_at)
             if other is not None:
-                if isinstance(other, int):
-                    other = DutyRecord.objects.select_related("post__region", "person").get(
-                        pk=other
-                    )
-                problems.append(_overlap_message(other, scope))
-        task_problem = _task_problem(data.tasks)
+                problems.append(_overlap_message(_other_record(other, timed), scope))
+        task_problem = _task_problem(data.tasks) if data.tasks else None
         if task_problem:
             problems.append(task_problem)
         if problems:
             refused[index] = problems
             continue
-        entry = DutyInput(
-            **{**data.__dict__, "person": person, "starts_at": starts_at, "ends_at": ends_at}
+        busy[person.pk].add(starts_at, ends_at, _Entry(index))
+        accepted.append(index)
+    ids = dict(zip(accepted, reserve_ids(DutyRecord, len(accepted)), strict=True))
+    _insert_pending(acting_user, timed, ids, source, now)
+    return EntriesSaved(ids, refused)
+
+
+def _other_record(
+    other: int | _Entry,
+    timed: Sequence[tuple[Post, Person, dt.datetime, dt.datetime, DutyInput]],
+) -> DutyRecord:
+    """The shift an entry overlaps, for the message: a recorded one, or an earlier entry."""
+    if isinstance(other, int):
+        return DutyRecord.objects.select_related("post__region", "person").get(pk=other)
+    post, person, starts_at, ends_at, _data = timed[other.position]
+    return DutyRecord(post=post, person=person, starts_at=starts_at, ends_at=ends_at)
+
+
+def _insert_pending(
+    acting_user: User | None,
+    timed: Sequence[tuple[Post, Person, dt.datetime, dt.datetime, DutyInput]],
+    ids: dict[int, int],
+    source: Source,
+    now: dt.datetime,
+) -> None:
+    """The accepted entries of a batch as pending records with the ids reserved for them,
+    after one audit event per region and campaign listing them as imported."""
+    moment = db_moments()
+    iso: dict[dt.datetime, str] = {}
+    listed: dict[tuple[int, int], dict[str, list[Any]]] = {}
+    for index, pk in ids.items():
+        post, person, starts_at, ends_at, data = timed[index]
+        for value in (starts_at, ends_at):
+            if value not in iso:
+                iso[value] = value.isoformat()
+        listed.setdefault((post.region_id, post.campaign_id), {})[str(pk)] = [
+            person.name,
+            post.name,
+            iso[starts_at],
+            iso[ends_at],
+            {kind.code: count for kind, count in data.tasks.items() if count},
+            data.notes.strip(),
+        ]
+    posts = {post.pk: post for post, *_rest in timed}
+    regions = {post.region_id: post.region for post in posts.values()}
+    campaigns = {post.campaign_id: post.campaign for post in posts.values()}
+    event_of: dict[tuple[int, int], int] = {}
+    for (region_id, campaign_id), records in listed.items():
+        event = audit_record(
+            acting_user=acting_user,
+            event_type=EventType.DUTY_IMPORTED,
+            target=campaigns[campaign_id],
+            region=regions[region_id],
+            extra={
+                "count": len(records),
+                "columns": IMPORT_SNAPSHOT_COLUMNS,
+                "common": {"status": Status.PENDING.value, "source": source.value},
+                "records": records,
+            },
         )
-        record = _pending_record(acting_user, post, entry, source)
-        busy.setdefault(person.pk, []).append((starts_at, ends_at, record))
-        accepted.append((index, record, data.tasks))
-    insert_models_returning(DutyRecord, [record for _index, record, _tasks in accepted])
-    kept = [
-        (record, {kind: count for kind, count in tasks.items() if count})
-        for _index, record, tasks in accepted
-    ]
+        event_of[(region_id, campaign_id)] = event.pk
+    stamp = moment(now)
+    recorded_by = acting_user.pk if acting_user is not None else None
+    rows = []
+    for index, pk in ids.items():
+        post, person, starts_at, ends_at, data = timed[index]
+        rows.append(
+            (
+                pk,
+                stamp,
+                stamp,
+                person.pk,
+                post.pk,
+                post.campaign_id,
+                data.shift.pk if data.shift is not None else None,
+                moment(starts_at),
+                moment(ends_at),
+                source.value,
+                Status.PENDING.value,
+                False,
+                data.notes.strip(),
+                recorded_by,
+                None,
+                None,
+                "",
+                1,
+                event_of[(post.region_id, post.campaign_id)],
+            )
+        )
+    insert_rows(DutyRecord, _RECORD_COLUMNS, rows)
     insert_rows(
         DutyTaskCount,
         ["record_id", "kind_id", "count"],
-        ((record.pk, kind.pk, count) for record, counts in kept for kind, count in counts.items()),
+        (
+            (pk, kind.pk, count)
+            for index, pk in ids.items()
+            for kind, count in timed[index][4].tasks.items()
+            if count
+        ),
     )
-    audit_record_many(
-        [
-            audit_event(
-                acting_user=acting_user,
-                event_type=EventType.DUTY_RECORDED,
-                target=record,
-                region=record.post.region,
-                new=record_snapshot(record, {kind.code: n for kind, n in counts.items()}),
-            )
-            for record, counts in kept
-        ]
-    )
-    return EntriesSaved({index: record for index, record, _tasks in accepted}, refused)
 
 
 def _entry_problems(
@@ -467,8 +589,10 @@ def _entry_problems(
     ends_at: dt.datetime,
     now: dt.datetime,
     permitted: dict[tuple[int, int], bool],
+    time_problems: dict[tuple[int, dt.datetime, dt.datetime], list[str]],
 ) -> list[str]:
-    """What stops one entry of a batch before its overlaps are looked at."""
+    """What stops one entry of a batch before its overlaps are looked at. Permissions and
+    time checks are remembered: a log repeats its posts, villages and shift times."""
     key = (post.pk, person.village_id)
     if key not in permitted:
         permitted[key] = _may(scope, post, person, Capability.DUTY_RECORD)
@@ -479,8 +603,11 @@ def _entry_problems(
         ]
     if not post.is_open:
         return [_closed_message()]
-    errors = _check_times(post, starts_at, ends_at, now)
-    return [message for messages in errors.values() for message in messages]
+    times = (post.pk, starts_at, ends_at)
+    if times not in time_problems:
+        errors = _check_times(post, starts_at, ends_at, now)
+        time_problems[times] = [message for messages in errors.values() for message in messages]
+    return list(time_problems[times])
 
 
 @dataclass

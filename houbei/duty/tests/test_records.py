@@ -359,26 +359,48 @@ def test_a_batch_saves_what_one_entry_would_and_refuses_what_it_would_refuse(
     assert saved.refused[3] == ["值守记录不能晚于当前时间。"]
     assert saved.refused[4] == ["数量不能为负数。"]
     assert "陈丽" in saved.refused[5][0]
-    # Inserted with lib.models.insert_models_returning: each id is its own row's.
-    for record in saved.records.values():
-        stored = DutyRecord.objects.get(pk=record.pk)
-        for field in DutyRecord._meta.concrete_fields:
-            assert getattr(stored, field.attname) == getattr(record, field.attname), field.name
-    first = DutyRecord.objects.get(pk=saved.records[0].pk)
-    assert (first.status, first.source, first.recorded_by, first.notes) == (
+    # Inserted as plain rows with reserved ids: each id is its own entry's.
+    first, last = (DutyRecord.objects.get(pk=saved.records[index]) for index in (0, 6))
+    assert (first.post, first.starts_at, first.ends_at) == (checkpoint, at(14, 0), at(14, 8))
+    assert (last.post, last.starts_at, last.ends_at) == (market, at(14, 8), at(14, 20))
+    assert (first.status, first.source, first.recorded_by, first.notes, first.version) == (
         Status.PENDING,
         Source.IMPORT,
         world.secretary_a,
         "夜班",
+        1,
     )
+    assert (first.campaign, first.needs_review, first.verified_by) == (
+        checkpoint.campaign,
+        False,
+        None,
+    )
+    assert first.created_at == first.updated_at and first.created_at is not None
     assert dict(first.task_counts.values_list("kind", "count")) == {flyer.pk: 3}
     assert DutyRecord.objects.count() == 3  # the one recorded before and the two saved
-    events = AuditEvent.objects.filter(event_type=EventType.DUTY_RECORDED).order_by("sequence")
-    assert [e.target_id for e in events][-2:] == [
-        str(saved.records[0].pk),
-        str(saved.records[6].pk),
-    ]
-    assert events.last().extra_data["new"]["post"] == market.name
-    assert events[len(events) - 2].extra_data["new"]["tasks"] == {flyer.code: 3}
+    # One event for each region (and campaign) of the batch's posts, listing its records as
+    # imported; each record links to its event.
+    event, other = AuditEvent.objects.filter(event_type=EventType.DUTY_IMPORTED).order_by("pk")
+    assert (first.import_event, last.import_event) == (event, other)
+    assert (event.acting_user, event.region, event.target_id) == (
+        world.secretary_a,
+        checkpoint.region,
+        str(checkpoint.campaign_id),
+    )
+    assert (other.region, other.extra_data["count"]) == (market.region, 1)
+    listed = event.extra_data["records"]
+    assert list(listed) == [str(first.pk)] and list(other.extra_data["records"]) == [str(last.pk)]
+    as_imported = dict(zip(event.extra_data["columns"], listed[str(first.pk)], strict=True))
+    assert as_imported == {
+        "person": volunteer.name,
+        "post": checkpoint.name,
+        "starts_at": at(14, 0).isoformat(),
+        "ends_at": at(14, 8).isoformat(),
+        "tasks": {flyer.code: 3},
+        "notes": "夜班",
+    }
+    assert not AuditEvent.objects.filter(
+        event_type=EventType.DUTY_RECORDED, target_id__in=[str(first.pk), str(last.pk)]
+    ).exists()
     assert list(verify()) == []
     assert duty_record_create_many(acting_user=None, entries=[]).records == {}

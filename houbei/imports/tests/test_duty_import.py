@@ -8,8 +8,12 @@ import json
 from pathlib import Path
 
 from django.core.management import call_command
+from django.test import Client
+from django.urls import reverse
 from openpyxl import Workbook
 
+from houbei.audit.chain import verify
+from houbei.audit.models import AuditEvent, EventType
 from houbei.conftest import Frontline, World
 from houbei.duty.models import DutyRecord, Source, Status
 from houbei.imports.duty import apply_duty_import, plan_duty_import
@@ -100,3 +104,45 @@ def test_duty_import_on_the_command_line(
     call_command("import", "duty", str(path), "--campaign", campaign, "--json", stdout=out)
     assert json.loads(out.getvalue()) == {"accepted": 1, "rejected": []}
     assert DutyRecord.objects.count() == 1
+
+
+def test_an_imported_record_shows_its_import_as_its_first_event(
+    world: World, frontline: Frontline, frozen_now: object
+) -> None:
+    """One audit event per import batch and region lists every record as imported; the
+    record's page shows its own line of it, the audit log the event with its count."""
+    make_person(world.village_a, "王强")
+    rows = [
+        ["2020-02-03", "唐家湾卡点", "王强", "", "08:00", "16:00", 12, ""],
+        ["2020-02-04", "唐家湾卡点", "王强", "", "22:00", "06:00", "", ""],
+    ]
+    plan = plan_duty_import(
+        scope=None, data=logbook(rows), filename="值守.xlsx", campaign=frontline.campaign
+    )
+    assert apply_duty_import(acting_user=world.town_x_admin, plan=plan) == 2
+    night = DutyRecord.objects.get(starts_at__date=dt.date(2020, 2, 4))
+    (event,) = AuditEvent.objects.filter(event_type=EventType.DUTY_IMPORTED)
+    assert night.import_event == event and event.extra_data["count"] == 2
+    assert list(verify()) == []
+
+    secretary = Client()
+    secretary.force_login(world.secretary_a)
+    page = secretary.get(
+        reverse("duty:record_detail", args=[night.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    history = page.content.decode().split('class="timeline"')[1]
+    assert "值守记录导入" in history
+    assert "2020-02-04 22:00" in history and "2020-02-05 06:00" in history
+    assert "摸排" not in history  # the other record's tasks are not this one's
+    other_village = Client()
+    other_village.force_login(world.secretary_b)
+    assert other_village.get(reverse("duty:record_detail", args=[night.pk])).status_code == 404
+
+    auditor = Client()
+    auditor.force_login(world.auditor)
+    entry = auditor.get(reverse("audit:detail", args=[event.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert entry.status_code == 200
+    assert "值守记录导入" in entry.content.decode()
+    other = Client()
+    other.force_login(world.auditor_other)
+    assert other.get(reverse("audit:detail", args=[event.pk])).status_code == 404
