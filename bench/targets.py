@@ -149,7 +149,8 @@ def _import(key: str, title: str, limit: float) -> Callable[[Figures], Iterator[
                     continue
                 found = measured[key]
                 yield _at_least(
-                    f"{title}, {found['rows']:,} rows, rate vs a raw load ({database}, {profile})",
+                    f"{title}, {found['rows']:,} rows, median of {found.get('samples', 1)},"
+                    f" rate vs a raw load ({database}, {profile})",
                     f"{found['rows'] / found['seconds']:,.0f} vs "
                     f"{found['rows'] / found['floor_seconds']:,.0f} rows/s",
                     found["floor_seconds"] / found["seconds"],

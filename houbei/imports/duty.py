@@ -31,6 +31,7 @@ from houbei.lib.names import clean_name
 from houbei.lib.text import to_halfwidth
 from houbei.people.models import Person
 from houbei.people.services import ID_PURPOSE
+from houbei.regions.models import Region
 
 DUTY_HEADERS: dict[str, str] = {
     **dict.fromkeys(["序号", "编号"], "serial"),
@@ -84,7 +85,7 @@ def plan_duty_import(
     plan = DutyPlan(campaign=campaign, table=table)
     posts = {p.name: p for p in Post.objects.filter(campaign=campaign).select_related("region")}
     seen: dict[tuple[int, dt.datetime], int] = {}
-    people = _People(scope)
+    people = _People(scope, table.rows, posts)
     times = _Times(campaign)
     for row in table.rows:
         try:
@@ -147,57 +148,96 @@ class _Remembered(Generic[Key, Value]):
 
 
 class _People(_Remembered[tuple[str, str], Person]):
-    """Who a row names."""
+    """Who a row names: by ID number, or by a name unambiguous in the post's region. The
+    file's people are read up front in a few queries (by ID number digest, and by name
+    within each post region), not one query for each."""
 
-    def __init__(self, scope: Scope | None) -> None:
+    def __init__(self, scope: Scope | None, rows: list[Row], posts: dict[str, Post]) -> None:
         super().__init__()
-        self.scope = scope
+        people = Person.objects.select_related("village")
+        if scope is not None:
+            people = people.filter(scope.region_q(Capability.PEOPLE_VIEW, "village__code"))
+        numbers: set[str] = set()
+        names: dict[Region, set[str]] = {}
+        for row in rows:
+            number = _str(row.values.get("id_number"))
+            if number:
+                numbers.add(number)
+            elif post := posts.get(_str(row.values.get("post"))):
+                names.setdefault(post.region, set()).add(clean_name(_str(row.values.get("name"))))
+        digests = set()
+        for number in numbers:
+            try:
+                digests.add(_digest(number))
+            except Rejected:
+                continue  # said when its rows are read
+        wanted = sorted(digests)
+        self.by_digest = {
+            person.id_number_digest: person
+            for start in range(0, len(wanted), LOOKUP_CHUNK)
+            for person in people.filter(id_number_digest__in=wanted[start : start + LOOKUP_CHUNK])
+        }
+        self.by_name: dict[tuple[str, int], list[Person]] = {}
+        for region, in_region in names.items():
+            listed = sorted(in_region - {""})
+            for start in range(0, len(listed), LOOKUP_CHUNK):
+                chunk = listed[start : start + LOOKUP_CHUNK]
+                for person in people.filter(name__in=chunk).filter(_lives_in(region)):
+                    self.by_name.setdefault((person.name, region.pk), []).append(person)
 
     def find(self, row: Row, post: Post) -> Person:
         key = (
             _str(row.values.get("id_number")),
             f"{_str(row.values.get('name'))}@{post.region_id}",
         )
-        return self.get(key, lambda: _person(self.scope, row, post))
+        return self.get(key, lambda: self._person(row, post))
+
+    def _person(self, row: Row, post: Post) -> Person:
+        number = _str(row.values.get("id_number"))
+        if number:
+            found = self.by_digest.get(_digest(number))  # _digest says what is wrong
+            if found is None:
+                raise Rejected(
+                    "person_unknown", _("Nobody with this ID number is registered here.")
+                )
+            return found
+        name = clean_name(_str(row.values.get("name")))
+        if not name:
+            raise Rejected("person_unknown", _("Give the ID number or the name."))
+        matches = self.by_name.get((name, post.region_id), [])
+        if not matches:
+            raise Rejected(
+                "person_unknown",
+                _("Nobody called %(name)s is registered in %(region)s.")
+                % {"name": name, "region": post.region.name},
+            )
+        if len(matches) > 1:
+            raise Rejected(
+                "person_ambiguous",
+                _("Several people called %(name)s live in %(region)s: add the ID number.")
+                % {"name": name, "region": post.region.name},
+            )
+        return matches[0]
 
 
-def _person(scope: Scope | None, row: Row, post: Post) -> Person:
-    people = Person.objects.select_related("village")
-    if scope is not None:
-        people = people.filter(scope.region_q(Capability.PEOPLE_VIEW, "village__code"))
-    number = _str(row.values.get("id_number"))
-    if number:
-        try:
-            resident = parse_id_number(number)
-        except IdNumberError as error:
-            raise Rejected("person_unknown", error.message) from None
-        digest = crypto.lookup_digest(resident.number, purpose=ID_PURPOSE)
-        found = people.filter(id_number_digest=digest).first()
-        if found is None:
-            raise Rejected("person_unknown", _("Nobody with this ID number is registered here."))
-        return found
-    name = clean_name(_str(row.values.get("name")))
-    if not name:
-        raise Rejected("person_unknown", _("Give the ID number or the name."))
-    matches = list(
-        people.filter(name=name).filter(
-            Q(village__code__startswith=post.region.prefix)
-            | Q(village__merged_into__code__startswith=post.region.prefix)
-        )[:2]
+# Values in one IN (…) list: well within every database's limit on parameters.
+LOOKUP_CHUNK = 1000
+
+
+def _digest(number: str) -> str:
+    """The lookup digest of an ID number as written; Rejected if it is no valid number."""
+    try:
+        resident = parse_id_number(number)
+    except IdNumberError as error:
+        raise Rejected("person_unknown", error.message) from None
+    return crypto.lookup_digest(resident.number, purpose=ID_PURPOSE)
+
+
+def _lives_in(region: Region) -> Q:
+    """People of the region's villages, those of villages merged into one of them included."""
+    return Q(village__code__startswith=region.prefix) | Q(
+        village__merged_into__code__startswith=region.prefix
     )
-    if not matches:
-        raise Rejected(
-            "person_unknown",
-            _("Nobody called %(name)s is registered in %(region)s.")
-            % {"name": name, "region": post.region.name},
-        )
-    if len(matches) > 1:
-        raise Rejected(
-            "person_ambiguous",
-            _("Several people called %(name)s live in %(region)s: add the ID number.")
-            % {"name": name, "region": post.region.name},
-        )
-    return matches[0]
 
 
 class _Times(_Remembered[tuple[Cell, Cell, Cell], tuple[dt.datetime, dt.datetime]]):

@@ -57,9 +57,9 @@ class DutyInput:
 
 
 def _second(moment: dt.datetime) -> dt.datetime:
-    if timezone.is_naive(moment):
+    if moment.utcoffset() is None:
         raise ValueError("duty times must be timezone-aware")
-    return moment.replace(microsecond=0)
+    return moment.replace(microsecond=0) if moment.microsecond else moment
 
 
 def _lock_person(person: Person) -> Person:
@@ -442,14 +442,14 @@ def duty_record_create_many(
     scope = _scope(acting_user)
     now = _second(timezone.now())
     people = {
-        person.pk: person
+        person.id: person
         for person in Person.objects.select_for_update()
         .select_related("village")
-        .filter(pk__in={data.person.pk for _post, data in entries})
+        .filter(pk__in={data.person.id for _post, data in entries})
         .order_by("pk")  # one locking order: two batches never wait on each other in a ring
     }
     timed = [
-        (post, people[data.person.pk], _second(data.starts_at), _second(data.ends_at), data)
+        (post, people[data.person.id], _second(data.starts_at), _second(data.ends_at), data)
         for post, data in entries
     ]
     busy: dict[int, _Busy] = {pk: _Busy() for pk in people}
@@ -470,7 +470,7 @@ def duty_record_create_many(
             scope, post, person, starts_at, ends_at, now, permitted, time_problems
         )
         if not problems:
-            other = busy[person.pk].overlapping(starts_at, ends_at)
+            other = busy[person.id].overlapping(starts_at, ends_at)
             if other is not None:
                 problems.append(_overlap_message(_other_record(other, timed), scope))
         task_problem = _task_problem(data.tasks) if data.tasks else None
@@ -479,7 +479,7 @@ def duty_record_create_many(
         if problems:
             refused[index] = problems
             continue
-        busy[person.pk].add(starts_at, ends_at, _Entry(index))
+        busy[person.id].add(starts_at, ends_at, _Entry(index))
         accepted.append(index)
     ids = dict(zip(accepted, reserve_ids(DutyRecord, len(accepted)), strict=True))
     _insert_pending(acting_user, timed, ids, source, now)
@@ -508,24 +508,55 @@ def _insert_pending(
     after one audit event per region and campaign listing them as imported."""
     moment = db_moments()
     iso: dict[dt.datetime, str] = {}
+    stamp = moment(now)
+    recorded_by = acting_user.pk if acting_user is not None else None
+    pending, imported = Status.PENDING.value, source.value
+    # Per region and campaign: the records as the audit event lists them, and as rows
+    # (all but the event's id, added once the event is written).
     listed: dict[tuple[int, int], dict[str, list[Any]]] = {}
+    rows: dict[tuple[int, int], list[tuple[Any, ...]]] = {}
     for index, pk in ids.items():
         post, person, starts_at, ends_at, data = timed[index]
+        group = (post.region_id, post.campaign_id)
+        if group not in listed:
+            listed[group], rows[group] = {}, []
         for value in (starts_at, ends_at):
             if value not in iso:
                 iso[value] = value.isoformat()
-        listed.setdefault((post.region_id, post.campaign_id), {})[str(pk)] = [
+        notes = data.notes.strip()
+        listed[group][str(pk)] = [
             person.name,
             post.name,
             iso[starts_at],
             iso[ends_at],
-            {kind.code: count for kind, count in data.tasks.items() if count},
-            data.notes.strip(),
+            {kind.code: count for kind, count in data.tasks.items() if count} if data.tasks else {},
+            notes,
         ]
-    posts = {post.pk: post for post, *_rest in timed}
+        rows[group].append(
+            (
+                pk,
+                stamp,
+                stamp,
+                person.id,
+                post.id,
+                post.campaign_id,
+                data.shift.id if data.shift is not None else None,
+                moment(starts_at),
+                moment(ends_at),
+                imported,
+                pending,
+                False,
+                notes,
+                recorded_by,
+                None,
+                None,
+                "",
+                1,
+            )
+        )
+    posts = {post.id: post for post, *_rest in timed}
     regions = {post.region_id: post.region for post in posts.values()}
     campaigns = {post.campaign_id: post.campaign for post in posts.values()}
-    event_of: dict[tuple[int, int], int] = {}
     for (region_id, campaign_id), records in listed.items():
         event = audit_record(
             acting_user=acting_user,
@@ -535,40 +566,14 @@ def _insert_pending(
             extra={
                 "count": len(records),
                 "columns": IMPORT_SNAPSHOT_COLUMNS,
-                "common": {"status": Status.PENDING.value, "source": source.value},
+                "common": {"status": pending, "source": imported},
                 "records": records,
             },
         )
-        event_of[(region_id, campaign_id)] = event.pk
-    stamp = moment(now)
-    recorded_by = acting_user.pk if acting_user is not None else None
-    rows = []
-    for index, pk in ids.items():
-        post, person, starts_at, ends_at, data = timed[index]
-        rows.append(
-            (
-                pk,
-                stamp,
-                stamp,
-                person.pk,
-                post.pk,
-                post.campaign_id,
-                data.shift.pk if data.shift is not None else None,
-                moment(starts_at),
-                moment(ends_at),
-                source.value,
-                Status.PENDING.value,
-                False,
-                data.notes.strip(),
-                recorded_by,
-                None,
-                None,
-                "",
-                1,
-                event_of[(post.region_id, post.campaign_id)],
-            )
-        )
-    insert_rows(DutyRecord, _RECORD_COLUMNS, rows)
+        rows[(region_id, campaign_id)] = [
+            (*row, event.pk) for row in rows[(region_id, campaign_id)]
+        ]
+    insert_rows(DutyRecord, _RECORD_COLUMNS, [row for group in rows.values() for row in group])
     insert_rows(
         DutyTaskCount,
         ["record_id", "kind_id", "count"],
@@ -593,21 +598,25 @@ def _entry_problems(
 ) -> list[str]:
     """What stops one entry of a batch before its overlaps are looked at. Permissions and
     time checks are remembered: a log repeats its posts, villages and shift times."""
-    key = (post.pk, person.village_id)
-    if key not in permitted:
-        permitted[key] = _may(scope, post, person, Capability.DUTY_RECORD)
-    if not permitted[key]:
+    key = (post.id, person.village_id)
+    may = permitted.get(key)
+    if may is None:
+        may = permitted[key] = _may(scope, post, person, Capability.DUTY_RECORD)
+    if not may:
         return [
             _("You may not record duty for %(name)s at %(post)s.")
             % {"name": person.name, "post": post.name}
         ]
-    if not post.is_open:
-        return [_closed_message()]
-    times = (post.pk, starts_at, ends_at)
-    if times not in time_problems:
-        errors = _check_times(post, starts_at, ends_at, now)
-        time_problems[times] = [message for messages in errors.values() for message in messages]
-    return list(time_problems[times])
+    times = (post.id, starts_at, ends_at)
+    problems = time_problems.get(times)
+    if problems is None:
+        if post.is_open:
+            errors = _check_times(post, starts_at, ends_at, now)
+            problems = [message for messages in errors.values() for message in messages]
+        else:
+            problems = [_closed_message()]
+        time_problems[times] = problems
+    return list(problems)
 
 
 @dataclass
