@@ -90,35 +90,6 @@ def insert_models(model: type[ModelT], objects: Iterable[ModelT]) -> None:
     insert_rows(model, [field.column for field in fields], map(prepared, objects))
 
 
-def insert_models_returning(model: type[ModelT], objects: Sequence[ModelT]) -> None:
-    """Insert unsaved instances and give each its primary key, for a batch whose ids the
-    next inserts need and which has no unique key to read them back by (an import's duty
-    records). On SQLite: multi-row ``INSERT … RETURNING`` statements, relying as
-    ``bulk_create`` does on the ids coming back in the order of the rows, with the values
-    prepared as ``insert_models`` prepares them (500 duty records: 15–25 % faster than
-    ``bulk_create``). On PostgreSQL ``bulk_create`` itself, which sends each column as one
-    array through UNNEST; the same rows as placeholders were half as fast."""
-    if connection.vendor == "postgresql":
-        model._default_manager.bulk_create(objects)
-        return
-    fields, prepared = _row_preparer(model)
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
-    pk = connection.ops.quote_name(model._meta.pk.column)
-    marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    size = connection.ops.bulk_batch_size(fields, objects)
-    with connection.cursor() as cursor:
-        for start in range(0, len(objects), size):
-            chunk = objects[start : start + size]
-            values = ", ".join([marks] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {values} RETURNING {pk}",  # noqa: S608
-                [value for instance in chunk for value in prepared(instance)],
-            )
-            for instance, (new_pk,) in zip(chunk, cursor.fetchall(), strict=True):
-                _mark_saved(instance, new_pk)
-
-
 def db_moments() -> Callable[[dt.datetime], Any]:
     """A function giving an aware datetime as ``insert_rows`` should pass it to this
     database: as it is to PostgreSQL, as Django's naive UTC text to SQLite (remembered:
@@ -215,9 +186,9 @@ def insert_models_keyed(model: type[ModelT], objects: Sequence[ModelT], *, key: 
     """``insert_models``, then each instance's primary key read back by ``key``, a unique
     field they all carry (a thousand to a query): for a batch whose new ids the next
     inserts need (an import's people, for their search keys and audit events), without
-    ``bulk_create``'s statement building. Where there is such a key this beats
-    ``insert_models_returning`` (5 000 people: 0.6 s against 0.85 s on SQLite), whose
-    statements carry only as many rows as the driver's parameter limit allows."""
+    ``bulk_create``'s statement building (5 000 people: 0.6 s against 0.85 s for multi-row
+    ``INSERT … RETURNING`` on SQLite, whose statements carry only as many rows as the
+    driver's parameter limit allows). Rows without such a key: ``reserve_ids``."""
     insert_models(model, objects)
     by_key = {getattr(instance, key): instance for instance in objects}
     values = list(by_key)

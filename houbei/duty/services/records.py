@@ -421,6 +421,7 @@ class _Busy:
         return shift if shift_end is None or shift_end > start else None
 
 
+@transaction.atomic
 def duty_record_create_many(
     *,
     acting_user: User | None,
