@@ -320,6 +320,10 @@ class Figures:
         }
 
 
+# Distinct spans of time remembered by the full recomputation (a few MB at most).
+SPANS_REMEMBERED = 50_000
+
+
 def recompute_all() -> dict[tuple[int, int], Figures]:
     """Every person's figures derived from the records and deeds themselves."""
     from houbei.deeds.models import Deed
@@ -341,12 +345,23 @@ def recompute_all() -> dict[tuple[int, int], Figures]:
         .annotate(start=EpochSeconds("starts_at"), end=EpochSeconds("ends_at"))
         .values_list("person_id", "campaign_id", "start", "end", "status")
     )
+    verified = Status.VERIFIED.value
+    # Shift logs repeat their times: a post's 08:00–16:00 on one day is many people's. Each
+    # distinct span is split once (remembered up to SPANS_REMEMBERED of them).
+    spans: dict[tuple[int, int], tuple[tuple[dt.date, int], ...]] = {}
     for person_id, campaign_id, start, end, status in plain_rows(closed):
-        if status != Status.VERIFIED:
+        if status != verified:
             continue
-        by_day = [(local.date(day), seconds) for day, seconds in local.split(start, end) if seconds]
+        by_day = spans.get((start, end))
+        if by_day is None:
+            if len(spans) >= SPANS_REMEMBERED:
+                spans.clear()
+            by_day = spans[(start, end)] = tuple(
+                (local.date(day), seconds) for day, seconds in local.split(start, end) if seconds
+            )
         total = end - start if end > start else 0
-        for key in keys(person_id, campaign_id):
+        # A record always has its campaign: its figures count there and overall.
+        for key in ((person_id, OVERALL), (person_id, campaign_id)):
             entry = figures[key]
             entry.seconds += total
             entry.shifts += 1
