@@ -28,7 +28,7 @@ from houbei.audit.services import (
 from houbei.lib import crypto
 from houbei.lib.idnumber import IdNumberError, ResidentId, parse_id_number
 from houbei.lib.images import PhotoError, normalize_photo
-from houbei.lib.models import insert_models_keyed, insert_rows
+from houbei.lib.models import insert_models_with_ids, insert_rows
 from houbei.lib.names import clean_name, is_plain_name, name_match_keys, name_sort_key
 from houbei.lib.phone import PhoneError, mask_phone, normalize_phone
 from houbei.people.choices import Education, Ethnicity, PoliticalStatus, Sex
@@ -406,7 +406,7 @@ def person_register_many(
     if refused:
         raise BulkRegistrationRefused(refused)
     people = [person for _index, person, _data in built]
-    insert_models_keyed(Person, people, key="id_number_digest")
+    insert_models_with_ids(Person, people)
     insert_rows(
         Person.categories.through,
         ["person_id", "backgroundcategory_id"],
