@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -442,25 +442,15 @@ def duty_record_create_many(
         return EntriesSaved({}, {})
     scope = _scope(acting_user)
     now = _second(timezone.now())
-    people = {
-        person.id: person
-        for person in Person.objects.select_for_update()
-        .select_related("village")
-        .filter(pk__in={data.person.id for _post, data in entries})
-        .order_by("pk")  # one locking order: two batches never wait on each other in a ring
-    }
+    people = _lock_people({data.person.id: data.person for _post, data in entries})
     timed = [
         (post, people[data.person.id], _second(data.starts_at), _second(data.ends_at), data)
         for post, data in entries
     ]
     busy: dict[int, _Busy] = {pk: _Busy() for pk in people}
-    recorded = (
-        DutyRecord.objects.filter(person_id__in=people, starts_at__lt=max(t[3] for t in timed))
-        .exclude(status=Status.DECLINED)
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=min(t[2] for t in timed)))
-        .values_list("person_id", "starts_at", "ends_at", "pk")
-    )
-    for person_id, starts_at, ends_at, pk in recorded:
+    for person_id, starts_at, ends_at, pk in _shifts_near(
+        people, min(t[2] for t in timed), max(t[3] for t in timed)
+    ):
         busy[person_id].add(starts_at, ends_at, pk)
     permitted: dict[tuple[int, int], bool] = {}
     time_problems: dict[tuple[int, dt.datetime, dt.datetime], list[str]] = {}
@@ -485,6 +475,50 @@ def duty_record_create_many(
     ids = dict(zip(accepted, reserve_ids(DutyRecord, len(accepted)), strict=True))
     _insert_pending(acting_user, timed, ids, source, now)
     return EntriesSaved(ids, refused)
+
+
+def _shifts_near(
+    people: Iterable[int], start: dt.datetime, end: dt.datetime
+) -> Iterator[tuple[int, dt.datetime, dt.datetime | None, int]]:
+    """The people's recorded shifts (declined ones aside) that could overlap [start, end):
+    those starting within it, and each person's last one starting before it — the only
+    one that can reach into it, as a person's shifts never overlap (an open check-in is
+    always the last). Both read from the (person, start) index: looking for shifts that
+    merely end after ``start`` would read every person's whole history."""
+    kept = DutyRecord.objects.exclude(status=Status.DECLINED)
+    within = kept.filter(person_id__in=people, starts_at__gte=start, starts_at__lt=end)
+    last_before = (
+        kept.filter(person_id=OuterRef("pk"), starts_at__lt=start)
+        .order_by("-starts_at")
+        .values("pk")[:1]
+    )
+    before = Person.objects.filter(pk__in=people).values_list(Subquery(last_before), flat=True)
+    reaching = kept.filter(pk__in=[pk for pk in before if pk is not None]).filter(
+        Q(ends_at__isnull=True) | Q(ends_at__gt=start)
+    )
+    shape = ("person_id", "starts_at", "ends_at", "pk")
+    yield from within.values_list(*shape)
+    yield from reaching.values_list(*shape)
+
+
+def _lock_people(given: dict[int, Person]) -> dict[int, Person]:
+    """Lock the batch's people; the instances given serve where the person is still in the
+    same village (the scope's checks go by it), the others are read again."""
+    villages = dict(
+        Person.objects.select_for_update()
+        .filter(pk__in=given)
+        .order_by("pk")  # one locking order: two batches never wait on each other in a ring
+        .values_list("pk", "village_id")
+    )
+    moved = [pk for pk, village_id in villages.items() if given[pk].village_id != village_id]
+    people = {pk: given[pk] for pk in villages}
+    people.update(
+        {
+            person.id: person
+            for person in Person.objects.select_related("village").filter(pk__in=moved)
+        }
+    )
+    return people
 
 
 def _other_record(

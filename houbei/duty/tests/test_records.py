@@ -327,6 +327,37 @@ def test_a_check_out_minutes_after_the_check_in_waits_for_review(
         duty_check_out(acting_user=world.post_leader, record=fresh)
 
 
+def test_a_batch_sees_a_shift_that_began_before_it_and_reaches_into_it(
+    world: World, frontline: Frontline, volunteer
+):
+    """The batch reads the shifts starting within its time and each person's last one
+    before it: a night shift begun the evening before still overlaps; a declined shift and
+    one that ended in time do not."""
+    checkpoint, second = frontline.checkpoint, make_person(world.village_a, "张旭")
+
+    def recorded(person, starts, ends):
+        return duty_record_create(
+            acting_user=world.secretary_a,
+            post=checkpoint,
+            data=DutyInput(person, starts, ends),
+        )
+
+    recorded(volunteer, at(14, 22), at(15, 6))  # the night before the batch's first start
+    recorded(second, at(14, 8), at(14, 16))  # the day before: ended long before
+    declined = recorded(volunteer, at(15, 6), at(15, 9))
+    duty_record_decline(acting_user=world.town_x_admin, record=declined, reason="记错了")
+    entries = [
+        (checkpoint, DutyInput(volunteer, at(15, 5), at(15, 7))),  # the night reaches 06:00
+        (checkpoint, DutyInput(second, at(15, 5), at(15, 7))),
+        (checkpoint, DutyInput(volunteer, at(15, 8), at(15, 12))),  # over the declined one
+    ]
+    with translation.override("zh-hans"):
+        saved = duty_record_create_many(acting_user=world.secretary_a, entries=entries)
+    assert sorted(saved.records) == [1, 2]
+    assert list(saved.refused) == [0]
+    assert "2020-02-14 22:00–06:00" in saved.refused[0][0]
+
+
 def test_a_batch_saves_what_one_entry_would_and_refuses_what_it_would_refuse(
     world: World, frontline: Frontline, volunteer
 ):
