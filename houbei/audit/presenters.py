@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -215,6 +216,47 @@ def describe_events(events: Iterable[AuditEvent], record: Any = None) -> list[De
     listed = list(events)
     names = _collect_names(listed, str(record.pk) if record is not None else None)
     return [DescribedEvent(event, _changes(event, names, record)) for event in listed]
+
+
+@dataclass(frozen=True)
+class ListedRecords:
+    """The records an event lists (a duty import's), as a table: labels, then each record's
+    id and values."""
+
+    labels: list[str]
+    rows: list[tuple[str, list[str]]]
+
+
+def describe_listed(event: AuditEvent) -> ListedRecords | None:
+    data = event.extra_data
+    if "records" not in data or "columns" not in data:
+        return None
+    model = apps.get_model(data["model"]) if data.get("model") else None
+    columns: list[str] = data["columns"]
+    records: dict[str, list[Any]] = data["records"]
+    has_tasks = any(isinstance(value, dict) and value for row in records.values() for value in row)
+    names = _Names(
+        regions={},
+        categories={},
+        tasks=(
+            {kind.code: category_label(kind) for kind in TaskKind.objects.all()}
+            if has_tasks
+            else {}
+        ),
+    )
+    return ListedRecords(
+        labels=[_label(model, key) for key in columns],
+        rows=[
+            (
+                pk,
+                [
+                    _display(model, key, value, names)
+                    for key, value in zip(columns, values, strict=True)
+                ],
+            )
+            for pk, values in records.items()
+        ],
+    )
 
 
 def describe_changes(event: AuditEvent) -> list[Change]:

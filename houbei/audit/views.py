@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from houbei.accounts.roles import Capability
 from houbei.audit.forms import AuditFilterForm
-from houbei.audit.presenters import describe_changes
+from houbei.audit.presenters import describe_changes, describe_listed
 from houbei.audit.selectors import AuditFilters, audit_get, audit_list
 from houbei.lib.http import AuthenticatedHttpRequest
 
@@ -42,5 +42,10 @@ def audit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "audit/detail.html",
-        {"section": "audit", "event": event, "changes": describe_changes(event)},
+        {
+            "section": "audit",
+            "event": event,
+            "changes": describe_changes(event),
+            "listed": describe_listed(event),
+        },
     )

@@ -600,6 +600,7 @@ def _insert_pending(
             region=regions[region_id],
             extra={
                 "count": len(records),
+                "model": DutyRecord._meta.label_lower,
                 "columns": IMPORT_SNAPSHOT_COLUMNS,
                 "common": {"status": pending, "source": imported},
                 "records": records,

@@ -143,6 +143,9 @@ def test_an_imported_record_shows_its_import_as_its_first_event(
     entry = auditor.get(reverse("audit:detail", args=[event.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert entry.status_code == 200
     assert "值守记录导入" in entry.content.decode()
+    listed = entry.content.decode().split('data-testid="listed-records"')[1]
+    assert listed.count("<tr>") == 3  # the header and the two records as imported
+    assert "2020-02-04 22:00" in listed and "王强" in listed
     other = Client()
     other.force_login(world.auditor_other)
     assert other.get(reverse("audit:detail", args=[event.pk])).status_code == 404
