@@ -121,11 +121,24 @@ def _label(model: Any, key: str) -> str:
     return str(field.verbose_name) if field is not None else key
 
 
+def _lists_records(data: dict[str, Any]) -> bool:
+    """Whether an event lists many records (a duty import's) instead of changing one."""
+    return "records" in data and "columns" in data
+
+
+def _listed_model(data: dict[str, Any]) -> Any:
+    return apps.get_model(data["model"]) if data.get("model") else None
+
+
+def _task_names() -> dict[str, str]:
+    return {kind.code: category_label(kind) for kind in TaskKind.objects.all()}
+
+
 def _sides(event: AuditEvent, record_id: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
     """An event's old and new values; for an event listing many records (a duty import's),
     the values it lists for ``record_id`` as new."""
     data = event.extra_data
-    if "records" in data and "columns" in data:
+    if _lists_records(data):
         listed = data["records"].get(record_id) if record_id is not None else None
         return {}, (
             {**dict(zip(data["columns"], listed, strict=True)), **data.get("common", {})}
@@ -166,26 +179,19 @@ def _collect_names(events: list[AuditEvent], record_id: str | None) -> _Names:
         if category_codes
         else {}
     )
-    tasks = (
-        {kind.code: category_label(kind) for kind in TaskKind.objects.all()}
-        if task_kinds_needed
-        else {}
-    )
+    tasks = _task_names() if task_kinds_needed else {}
     return _Names(regions=regions, categories=categories, tasks=tasks)
 
 
 def _changes(event: AuditEvent, names: _Names, record: Any) -> list[Change]:
     record_id = str(record.pk) if record is not None else None
     old, new = _sides(event, record_id)
-    # The values an event lists for one of its records are that record's fields.
-    listed = "records" in event.extra_data and bool(new)
-    model = (
-        type(record)
-        if listed
-        else event.target_type.model_class()
-        if event.target_type_id
-        else None
-    )
+    lists_records = _lists_records(event.extra_data)
+    # The values an event lists for one of its records are fields of the records' model.
+    if lists_records:
+        model = _listed_model(event.extra_data)
+    else:
+        model = event.target_type.model_class() if event.target_type_id else None
     # A record's first event lists only the fields that were filled in.
     keys = [
         key
@@ -200,7 +206,7 @@ def _changes(event: AuditEvent, names: _Names, record: Any) -> list[Change]:
         )
         for key in keys
     ]
-    if "records" in event.extra_data and not listed:
+    if lists_records and not new:  # the event itself, not one record's line of it
         changes.append(Change(_("records"), "—", str(event.extra_data.get("count", ""))))
     reason = event.extra_data.get("reason")
     if reason:
@@ -229,21 +235,13 @@ class ListedRecords:
 
 def describe_listed(event: AuditEvent) -> ListedRecords | None:
     data = event.extra_data
-    if "records" not in data or "columns" not in data:
+    if not _lists_records(data):
         return None
-    model = apps.get_model(data["model"]) if data.get("model") else None
+    model = _listed_model(data)
     columns: list[str] = data["columns"]
     records: dict[str, list[Any]] = data["records"]
     has_tasks = any(isinstance(value, dict) and value for row in records.values() for value in row)
-    names = _Names(
-        regions={},
-        categories={},
-        tasks=(
-            {kind.code: category_label(kind) for kind in TaskKind.objects.all()}
-            if has_tasks
-            else {}
-        ),
-    )
+    names = _Names(regions={}, categories={}, tasks=_task_names() if has_tasks else {})
     return ListedRecords(
         labels=[_label(model, key) for key in columns],
         rows=[
