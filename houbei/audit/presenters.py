@@ -15,6 +15,7 @@ from typing import Any
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import Page, Paginator
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -224,26 +225,33 @@ def describe_events(events: Iterable[AuditEvent], record: Any = None) -> list[De
     return [DescribedEvent(event, _changes(event, names, record)) for event in listed]
 
 
+# Records of an event shown a page at a time: an import's event lists up to 2 000.
+LISTED_PER_PAGE = 100
+
+
 @dataclass(frozen=True)
 class ListedRecords:
-    """The records an event lists (a duty import's), as a table: labels, then each record's
-    id and values."""
+    """The records an event lists (a duty import's), as a table, a page at a time: labels,
+    then each record's id and values, and the page (of all the event's records)."""
 
     labels: list[str]
     rows: list[tuple[str, list[str]]]
+    page: Page[tuple[str, list[Any]]]
 
 
-def describe_listed(event: AuditEvent) -> ListedRecords | None:
+def describe_listed(event: AuditEvent, page_number: str | int | None = 1) -> ListedRecords | None:
     data = event.extra_data
     if not _lists_records(data):
         return None
     model = _listed_model(data)
     columns: list[str] = data["columns"]
     records: dict[str, list[Any]] = data["records"]
-    has_tasks = any(isinstance(value, dict) and value for row in records.values() for value in row)
+    page = Paginator(list(records.items()), LISTED_PER_PAGE).get_page(page_number)
+    has_tasks = any(isinstance(value, dict) and value for _pk, row in page for value in row)
     names = _Names(regions={}, categories={}, tasks=_task_names() if has_tasks else {})
     return ListedRecords(
         labels=[_label(model, key) for key in columns],
+        page=page,
         rows=[
             (
                 pk,
@@ -252,7 +260,7 @@ def describe_listed(event: AuditEvent) -> ListedRecords | None:
                     for key, value in zip(columns, values, strict=True)
                 ],
             )
-            for pk, values in records.items()
+            for pk, values in page
         ],
     )
 

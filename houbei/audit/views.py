@@ -46,6 +46,6 @@ def audit_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "section": "audit",
             "event": event,
             "changes": describe_changes(event),
-            "listed": describe_listed(event),
+            "listed": describe_listed(event, request.GET.get("page")),
         },
     )

@@ -7,6 +7,7 @@ overlaps with recorded shifts are refused row by row."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from houbei.duty.services.records import DutyInput, duty_record_create_many
 from houbei.imports.people import Rejected, Rejection, parse_birth
 from houbei.imports.reader import Cell, Row, Table, read_table
 from houbei.lib import crypto
+from houbei.lib.bulkwork import collection_paused
 from houbei.lib.idnumber import IdNumberError, parse_id_number
 from houbei.lib.names import clean_name
 from houbei.lib.text import to_halfwidth
@@ -47,7 +49,7 @@ DUTY_HEADERS: dict[str, str] = {
 Key = TypeVar("Key")
 Value = TypeVar("Value")
 # Rows saved together: the people of a batch are locked and their shifts read at once.
-DUTY_BATCH = 500
+DUTY_BATCH = 2000
 DUTY_REASONS = (
     "date_invalid",
     "time_invalid",
@@ -76,6 +78,7 @@ class DutyPlan:
         }
 
 
+@collection_paused()
 def plan_duty_import(
     *, scope: Scope | None, data: bytes, filename: str, campaign: Campaign
 ) -> DutyPlan:
@@ -83,29 +86,31 @@ def plan_duty_import(
     synonyms = {**DUTY_HEADERS, **{k: f"task:{k}" for k in kinds}}
     table = read_table(data, filename, synonyms)
     plan = DutyPlan(campaign=campaign, table=table)
+    task_columns = [column for column in table.fields if column and column.startswith("task:")]
     posts = {p.name: p for p in Post.objects.filter(campaign=campaign).select_related("region")}
     seen: dict[tuple[int, dt.datetime], int] = {}
     people = _People(scope, table.rows, posts)
     times = _Times(campaign)
     for row in table.rows:
         try:
-            post = posts.get(_str(row.values.get("post")))
+            post_name = _str(row.values.get("post"))
+            post = posts.get(post_name)
             if post is None:
                 raise Rejected(
                     "post_unknown",
                     _("%(post)s is not a post of %(campaign)s.")
-                    % {"post": _str(row.values.get("post")) or "—", "campaign": campaign.name},
+                    % {"post": post_name or "—", "campaign": campaign.name},
                 )
             person = people.find(row, post)
             starts_at, ends_at = times.read(row)
-            key = (person.pk, starts_at)
+            key = (person.id, starts_at)
             if key in seen:
                 raise Rejected(
                     "duplicate_in_file",
                     _("The same shift is on row %(row)d of this file.") % {"row": seen[key]},
                 )
             seen[key] = row.number
-            tasks = _tasks(row, kinds)
+            tasks = _tasks(row, kinds, task_columns)
             notes = _str(row.values.get("notes"))[:200]
             plan.accepted.append(
                 (row.number, post, DutyInput(person, starts_at, ends_at, tasks=tasks, notes=notes))
@@ -119,12 +124,19 @@ def plan_duty_import(
 
 def _str(cell: Cell) -> str:
     if type(cell) is str:
-        return to_halfwidth(cell).strip()
+        return _folded(cell)
     if cell is None:
         return ""
     if isinstance(cell, dt.date):
         return cell.isoformat()
     return to_halfwidth(str(cell)).strip()
+
+
+@functools.lru_cache(maxsize=65_536)
+def _folded(text: str) -> str:
+    """A text cell half-width and stripped; remembered, as a log repeats its posts, names,
+    dates and times on thousands of rows."""
+    return to_halfwidth(text).strip()
 
 
 class _Remembered(Generic[Key, Value]):
@@ -136,15 +148,16 @@ class _Remembered(Generic[Key, Value]):
         self.found: dict[Key, Value | Rejected] = {}
 
     def get(self, key: Key, work_out: Callable[[], Value]) -> Value:
-        if key not in self.found:
+        result = self.found.get(key)
+        if result is None:
             try:
-                self.found[key] = work_out()
+                result = work_out()
             except Rejected as rejection:
-                self.found[key] = rejection
-        result = self.found[key]
-        if isinstance(result, Rejected):
+                result = rejection
+            self.found[key] = result
+        if type(result) is Rejected:
             raise Rejected(result.reason, result.message)
-        return result
+        return result  # type: ignore[return-value]  # not a rejection: a value
 
 
 class _People(_Remembered[tuple[str, str], Person]):
@@ -300,12 +313,17 @@ def _clock(cell: Cell) -> dt.time | None:
     return dt.time(hour, minute)
 
 
-def _tasks(row: Row, kinds: dict[str, TaskKind]) -> dict[TaskKind, int]:
+def _tasks(row: Row, kinds: dict[str, TaskKind], task_columns: list[str]) -> dict[TaskKind, int]:
+    """Counts from a column per task kind (its name as header), and from a 工作内容 cell
+    written as 劝返12 登记30."""
     counts: dict[TaskKind, int] = {}
-    for key, cell in row.values.items():
-        if key.startswith("task:") and _str(cell):
-            counts[kinds[key[5:]]] = _count(_str(cell), key[5:])
-    for name, number in re.findall(r"([^\d\s,，;；、]+?)\s*(\d+)", _str(row.values.get("tasks"))):
+    for key in task_columns:
+        if text := _str(row.values.get(key)):
+            counts[kinds[key[5:]]] = _count(text, key[5:])
+    written = _str(row.values.get("tasks"))
+    if not written:
+        return counts
+    for name, number in re.findall(r"([^\d\s,，;；、]+?)\s*(\d+)", written):
         kind = kinds.get(name.strip())
         if kind is None:
             raise Rejected(
@@ -323,6 +341,7 @@ def _count(text: str, kind: str) -> int:
     return int(text)
 
 
+@collection_paused()
 def apply_duty_import(
     *, acting_user: User | None, plan: DutyPlan, progress: Callable[[int, int], None] | None = None
 ) -> int:

@@ -27,6 +27,7 @@ from houbei.audit.models import EventType
 from houbei.audit.services import audit_record
 from houbei.imports.reader import Cell, Row, Table, read_table
 from houbei.lib import crypto
+from houbei.lib.bulkwork import collection_paused
 from houbei.lib.excel import StreamedTable
 from houbei.lib.idnumber import IdNumberError, IdNumberErrorCode, parse_id_number
 from houbei.lib.names import clean_name
@@ -172,6 +173,7 @@ class PeopleResult:
 # --- plan -------------------------------------------------------------------------------------
 
 
+@collection_paused()
 def plan_people_import(
     *, scope: Scope | None, data: bytes, filename: str, region: Region, update: bool = False
 ) -> PeoplePlan:
@@ -447,6 +449,7 @@ def group_number(text: str) -> int | None:
 REGISTER_BATCH = 500  # people registered with one set of bulk inserts
 
 
+@collection_paused()
 def apply_people_import(
     *,
     acting_user: User | None,

@@ -47,7 +47,7 @@ class UnreadableFile(Exception):
         super().__init__(message)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a frozen dataclass's __init__ costs a third of reading a row
 class Row:
     number: int  # the sheet's row number
     values: dict[str, Cell]  # canonical field → cell
@@ -190,18 +190,20 @@ def _header(
 def _rows(
     grid: list[list[object]], header_index: int, fields: Sequence[str | None]
 ) -> Iterator[Row]:
+    known = [(position, field) for position, field in enumerate(fields) if field]
     for index in range(header_index + 1, len(grid)):
-        cells = [_text(cell) for cell in grid[index]]
-        filled = [c for c in cells if c not in (None, "")]
-        if not filled:
+        cells = [_text(cell) for cell in grid[index]]  # never "": empty cells are None
+        first = next((cell for cell in cells if cell is not None), None)
+        if first is None:
             continue
-        first = str(filled[0])
-        if to_halfwidth(first).replace(" ", "").startswith(FOOTER_STARTS):
+        if to_halfwidth(str(first)).replace(" ", "").startswith(FOOTER_STARTS):
             break
-        values: dict[str, Cell] = {}
-        for field, cell in zip(fields, cells, strict=False):
-            if field and cell not in (None, ""):
-                values[field] = cell
-        if set(values) <= {"serial"}:
+        width = len(cells)
+        values: dict[str, Cell] = {
+            field: cells[position]
+            for position, field in known
+            if position < width and cells[position] is not None
+        }
+        if not values or (len(values) == 1 and "serial" in values):
             continue  # a pre-numbered blank line of the form
         yield Row(index + 1, values, cells)

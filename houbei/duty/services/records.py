@@ -540,31 +540,44 @@ def _insert_pending(
     now: dt.datetime,
 ) -> None:
     """The accepted entries of a batch as pending records with the ids reserved for them,
-    after one audit event per region and campaign listing them as imported."""
+    after one audit event per region and campaign listing them as imported. Written for
+    rows by the hundred thousand: what a post and a span of time give (the event's group,
+    the texts the event lists, the values the database takes) is worked out once each."""
     moment = db_moments()
-    iso: dict[dt.datetime, str] = {}
     stamp = moment(now)
     recorded_by = acting_user.pk if acting_user is not None else None
     pending, imported = Status.PENDING.value, source.value
-    # Per region and campaign: the records as the audit event lists them, and as rows
-    # (all but the event's id, added once the event is written).
+    posts: dict[int, Post] = {}
+    post_facts: dict[int, tuple[tuple[int, int], int, str]] = {}
+    spans: dict[tuple[dt.datetime, dt.datetime], tuple[str, str, Any, Any]] = {}
+    # Per region and campaign: the records as the audit event lists them, and the rows
+    # (without the event's id, known once the event is written).
     listed: dict[tuple[int, int], dict[str, list[Any]]] = {}
     rows: dict[tuple[int, int], list[tuple[Any, ...]]] = {}
     for index, pk in ids.items():
         post, person, starts_at, ends_at, data = timed[index]
-        group = (post.region_id, post.campaign_id)
+        if post.id not in posts:
+            posts[post.id] = post
+            post_facts[post.id] = ((post.region_id, post.campaign_id), post.campaign_id, post.name)
+        group, campaign_id, post_name = post_facts[post.id]
+        span = spans.get((starts_at, ends_at))
+        if span is None:
+            span = spans[starts_at, ends_at] = (
+                starts_at.isoformat(),
+                ends_at.isoformat(),
+                moment(starts_at),
+                moment(ends_at),
+            )
         if group not in listed:
             listed[group], rows[group] = {}, []
-        for value in (starts_at, ends_at):
-            if value not in iso:
-                iso[value] = value.isoformat()
         notes = data.notes.strip()
+        tasks = data.tasks
         listed[group][str(pk)] = [
             person.name,
-            post.name,
-            iso[starts_at],
-            iso[ends_at],
-            {kind.code: count for kind, count in data.tasks.items() if count} if data.tasks else {},
+            post_name,
+            span[0],
+            span[1],
+            {kind.code: count for kind, count in tasks.items() if count} if tasks else {},
             notes,
         ]
         rows[group].append(
@@ -574,10 +587,10 @@ def _insert_pending(
                 stamp,
                 person.id,
                 post.id,
-                post.campaign_id,
+                campaign_id,
                 data.shift.id if data.shift is not None else None,
-                moment(starts_at),
-                moment(ends_at),
+                span[2],
+                span[3],
                 imported,
                 pending,
                 False,
@@ -589,11 +602,11 @@ def _insert_pending(
                 1,
             )
         )
-    posts = {post.id: post for post, *_rest in timed}
     regions = {post.region_id: post.region for post in posts.values()}
     campaigns = {post.campaign_id: post.campaign for post in posts.values()}
+    event_of: dict[tuple[int, int], int] = {}
     for (region_id, campaign_id), records in listed.items():
-        event = audit_record(
+        event_of[region_id, campaign_id] = audit_record(
             acting_user=acting_user,
             event_type=EventType.DUTY_IMPORTED,
             target=campaigns[campaign_id],
@@ -601,21 +614,24 @@ def _insert_pending(
             extra={
                 "count": len(records),
                 "model": DutyRecord._meta.label_lower,
-                "columns": IMPORT_SNAPSHOT_COLUMNS,
+                "columns": list(IMPORT_SNAPSHOT_COLUMNS),
                 "common": {"status": pending, "source": imported},
                 "records": records,
             },
-        )
-        rows[(region_id, campaign_id)] = [
-            (*row, event.pk) for row in rows[(region_id, campaign_id)]
-        ]
-    insert_rows(DutyRecord, _RECORD_COLUMNS, [row for group in rows.values() for row in group])
+            extra_is_json=True,
+        ).pk
+    insert_rows(
+        DutyRecord,
+        _RECORD_COLUMNS,
+        ((*row, event_of[group]) for group, group_rows in rows.items() for row in group_rows),
+    )
     insert_rows(
         DutyTaskCount,
         ["record_id", "kind_id", "count"],
         (
             (pk, kind.pk, count)
             for index, pk in ids.items()
+            if timed[index][4].tasks
             for kind, count in timed[index][4].tasks.items()
             if count
         ),

@@ -7,11 +7,13 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from openpyxl import Workbook
 
+from houbei.audit import presenters
 from houbei.audit.chain import verify
 from houbei.audit.models import AuditEvent, EventType
 from houbei.conftest import Frontline, World
@@ -107,7 +109,7 @@ def test_duty_import_on_the_command_line(
 
 
 def test_an_imported_record_shows_its_import_as_its_first_event(
-    world: World, frontline: Frontline, frozen_now: object
+    world: World, frontline: Frontline, frozen_now: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """One audit event per import batch and region lists every record as imported; the
     record's page shows its own line of it, the audit log the event with its count."""
@@ -146,6 +148,14 @@ def test_an_imported_record_shows_its_import_as_its_first_event(
     listed = entry.content.decode().split('data-testid="listed-records"')[1]
     assert listed.count("<tr>") == 3  # the header and the two records as imported
     assert "2020-02-04 22:00" in listed and "王强" in listed
+    # An import's event lists up to 2 000 records: its page shows them a page at a time.
+    monkeypatch.setattr(presenters, "LISTED_PER_PAGE", 1)
+    second = auditor.get(
+        reverse("audit:detail", args=[event.pk]), {"page": 2}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    listed = second.split('data-testid="listed-records"')[1].split("</table>")[0]
+    assert listed.count("<tr>") == 2 and "2020-02-04 22:00" in listed
+    assert "2020-02-03 08:00" not in listed and "第 2 / 2 页" in second
     other = Client()
     other.force_login(world.auditor_other)
     assert other.get(reverse("audit:detail", args=[event.pk])).status_code == 404
