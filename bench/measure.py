@@ -57,7 +57,12 @@ from houbei.duty.models import (  # noqa: E402
     Source,
     Status,
 )
-from houbei.duty.services.records import duty_check_in, duty_check_out  # noqa: E402
+from houbei.duty.selectors import review_queue, verifiable  # noqa: E402
+from houbei.duty.services.records import (  # noqa: E402
+    duty_check_in,
+    duty_check_out,
+    duty_records_verify_many,
+)
 from houbei.lib.idnumber import make_id_number  # noqa: E402
 from houbei.lib.models import plain_rows  # noqa: E402
 from houbei.lib.names import pinyin_syllables, to_traditional  # noqa: E402
@@ -441,6 +446,33 @@ def duty_import(district: Region, quick: bool) -> dict[str, Any]:
     checked by the duty service: scope, times, overlaps; saved pending with its import's
     audit event) against the same rows loaded raw into the same indexed table: COPY on
     PostgreSQL, executemany on SQLite. All rolled back."""
+    count, data, rows = _duty_log(district, quick)
+    return _import_rates(
+        count,
+        partial(_duty_import_once, district, data, count),
+        partial(_duty_floor_once, district, rows),
+    )
+
+
+def duty_import_verified(district: Region, quick: bool) -> dict[str, Any]:
+    """The same log imported, then the whole import verified by the district's
+    administrator as the review queue's "verify all" does (the queue narrowed to the post
+    and to imports, ``duty_records_verify_many``: each record checked, each person's
+    indicators changed once, an audit event per record), against the same raw load: the
+    import with the indicators maintained. All rolled back."""
+    count, data, rows = _duty_log(district, quick)
+    return _import_rates(
+        count,
+        partial(_duty_import_once, district, data, count, verify=True),
+        partial(_duty_floor_once, district, rows),
+    )
+
+
+def _duty_log(
+    district: Region, quick: bool
+) -> tuple[int, bytes, list[tuple[str, str, dt.datetime, dt.datetime]]]:
+    """The rows of a duty log of DUTY_LOG_PEOPLE people, three shifts a day: as CSV, and as
+    the values the raw load inserts."""
     count = QUICK_DUTY_IMPORT_ROWS if quick else DUTY_IMPORT_ROWS
     zone = indicators.local_zone()
     with transaction.atomic():  # the log's rows, from a post and people made and rolled back
@@ -460,24 +492,28 @@ def duty_import(district: Region, quick: bool) -> dict[str, Any]:
         f"{s.strftime('%H:%M')},{e.strftime('%H:%M')}\n"
         for name, number, s, e in rows
     )
-    return _import_rates(
-        count,
-        partial(_duty_import_once, district, text.encode(), count),
-        partial(_duty_floor_once, district, rows),
-    )
+    return count, text.encode(), rows
 
 
-def _duty_import_once(district: Region, data: bytes, count: int) -> float:
+def _duty_import_once(district: Region, data: bytes, count: int, verify: bool = False) -> float:
     from houbei.imports.duty import apply_duty_import, plan_duty_import
 
+    verifier = _district_admin(district)
     with transaction.atomic():
         post = _bench_post(district)
-        _new_people(post.region, DUTY_LOG_PEOPLE)
+        people = [person.pk for person, _number in _new_people(post.region, DUTY_LOG_PEOPLE)]
         started = time.perf_counter()
         plan = plan_duty_import(scope=None, data=data, filename="值守.csv", campaign=post.campaign)
         apply_duty_import(acting_user=None, plan=plan)
+        if verify:
+            scope = Scope.for_user(verifier)
+            waiting = review_queue(scope=scope, post=post, source=Source.IMPORT)
+            ids = verifiable(waiting, scope=scope).order_by().values_list("pk", flat=True)
+            assert duty_records_verify_many(acting_user=verifier, record_ids=list(ids)) == count
         seconds = time.perf_counter() - started
         assert len(plan.accepted) == count, plan.rejected[:3]
+        if verify:  # the campaign's and the overall figures of each person
+            assert PersonIndicator.objects.filter(person__in=people).count() == 2 * len(people)
         transaction.set_rollback(True)
     return seconds
 
@@ -936,6 +972,7 @@ def main() -> None:
     if options.profile == "district":  # one server's answer; the data size is not the point
         parts["people_import"] = partial(people_import, district, quick)
         parts["duty_import"] = partial(duty_import, district, quick)
+        parts["duty_import_verified"] = partial(duty_import_verified, district, quick)
         parts["recommendation"] = partial(recommendation, district, quick)
         # Last: for a while after 16 clients and five gunicorn workers, this machine ran
         # the single-process measurements a third slower (the duty import 18 000 rows a

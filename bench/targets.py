@@ -200,6 +200,14 @@ TARGETS = [
     Target("recommendation", _recommendation),
     Target("people import", _import("people_import", "People import (workbook)", 0.25)),
     Target("duty import", _import("duty_import", "Duty-record import (CSV)", 0.5)),
+    Target(
+        "duty import, indicators maintained",
+        _import(
+            "duty_import_verified",
+            "Duty-record import (CSV), then verified whole: indicators maintained",
+            0.3,
+        ),
+    ),
     Target("indicator recompute", _indicators),
     Target("verified record", _verified_record),
     Target(

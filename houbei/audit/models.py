@@ -43,6 +43,7 @@ class EventType(models.IntegerChoices):
     DUTY_DECLINED = 206, _("Duty record declined")
     DUTY_AUTO_CLOSED = 207, _("Open check-in closed automatically")
     DUTY_IMPORTED = 208, _("Duty records imported")
+    DUTY_VERIFIED_TOGETHER = 209, _("Duty records verified together")
     ROSTER_ASSIGNED = 211, _("Assigned to a shift")
     ROSTER_UNASSIGNED = 212, _("Removed from a shift")
     CAMPAIGN_CREATED = 221, _("Campaign created")

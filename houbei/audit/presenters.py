@@ -123,7 +123,9 @@ def _label(model: Any, key: str) -> str:
 
 
 def _lists_records(data: dict[str, Any]) -> bool:
-    """Whether an event lists many records (a duty import's) instead of changing one."""
+    """Whether an event lists many records (a duty import's, a verification of many)
+    instead of changing one. An import lists each record's values as imported; an event
+    that changed many records alike names each and holds the change once (old / new)."""
     return "records" in data and "columns" in data
 
 
@@ -136,9 +138,11 @@ def _task_names() -> dict[str, str]:
 
 
 def _sides(event: AuditEvent, record_id: str | None) -> tuple[dict[str, Any], dict[str, Any]]:
-    """An event's old and new values; for an event listing many records (a duty import's),
-    the values it lists for ``record_id`` as new."""
+    """An event's old and new values; for an event listing many records, the change it
+    made to all of them, or (a duty import's) the values it lists for ``record_id`` as new."""
     data = event.extra_data
+    if _lists_records(data) and "new" in data:
+        return data.get("old") or {}, data["new"]
     if _lists_records(data):
         listed = data["records"].get(record_id) if record_id is not None else None
         return {}, (
@@ -207,7 +211,7 @@ def _changes(event: AuditEvent, names: _Names, record: Any) -> list[Change]:
         )
         for key in keys
     ]
-    if lists_records and not new:  # the event itself, not one record's line of it
+    if lists_records and record_id is None:  # the event itself, not one record's line of it
         changes.append(Change(_("records"), "—", str(event.extra_data.get("count", ""))))
     reason = event.extra_data.get("reason")
     if reason:
@@ -234,6 +238,7 @@ class ListedRecords:
     """The records an event lists (a duty import's), as a table, a page at a time: labels,
     then each record's id and values, and the page (of all the event's records)."""
 
+    title: str
     labels: list[str]
     rows: list[tuple[str, list[str]]]
     page: Page[tuple[str, list[Any]]]
@@ -250,6 +255,7 @@ def describe_listed(event: AuditEvent, page_number: str | int | None = 1) -> Lis
     has_tasks = any(isinstance(value, dict) and value for _pk, row in page for value in row)
     names = _Names(regions={}, categories={}, tasks=_task_names() if has_tasks else {})
     return ListedRecords(
+        title=_("Records it changed") if "new" in data else _("Records as imported"),
         labels=[_label(model, key) for key in columns],
         page=page,
         rows=[

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
@@ -49,14 +50,18 @@ def audit_get(*, scope: Scope, pk: int) -> AuditEvent:
     )
 
 
-def audit_for_record(*, record: models.Model, listed_in: int | None = None) -> QuerySet[AuditEvent]:
+def audit_for_record(
+    *, record: models.Model, listed_in: Iterable[int | None] = ()
+) -> QuerySet[AuditEvent]:
     """A record's own history, wherever it happened (a person's history moves with them),
-    and the event ``listed_in`` that lists it among others (an imported duty record's
-    import). The caller has already checked that the user may see ``record``."""
+    and the events ``listed_in`` that list it among others (an imported duty record's
+    import, the verification of many that verified it). The caller has already checked
+    that the user may see ``record``."""
     content_type = ContentType.objects.get_for_model(record)
     own = Q(target_type=content_type, target_id=str(record.pk))
+    listing = [pk for pk in listed_in if pk is not None]
     return (
-        AuditEvent.objects.filter(own | Q(pk=listed_in) if listed_in is not None else own)
+        AuditEvent.objects.filter(own | Q(pk__in=listing) if listing else own)
         .select_related("acting_user", "region")
         .order_by("-event_time", "-id")
     )

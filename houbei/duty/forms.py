@@ -4,11 +4,12 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from houbei.campaigns.models import ShiftTemplate
+from houbei.campaigns.models import Post, ShiftTemplate
 from houbei.duty.indicators import local_zone
-from houbei.duty.models import TaskKind
+from houbei.duty.models import Source, TaskKind
 from houbei.lib.forms import NativeDateInput, NativeTimeInput
 from houbei.lib.i18n import term_label
 from houbei.people.models import Person
@@ -103,6 +104,34 @@ class RecordForm(TaskCountsMixin):
         return combine(
             self.cleaned_data["day"], self.cleaned_data["start"], self.cleaned_data["end"]
         )
+
+
+class _PostChoice(forms.ModelChoiceField[Post]):
+    def label_from_instance(self, obj: Post) -> str:
+        return f"{obj.campaign.name} · {obj.name}"
+
+
+class ReviewFilterForm(forms.Form):
+    """Narrows the review queue to one post or one kind of entry (an import, say): a
+    narrowed queue can be verified all at once."""
+
+    post = _PostChoice(
+        label=_("Post"), queryset=Post.objects.none(), required=False, empty_label=_("All posts")
+    )
+    source = forms.ChoiceField(
+        label=_("How it was entered"), choices=[("", _("Any way")), *Source.choices], required=False
+    )
+
+    def __init__(self, *args: Any, posts: QuerySet[Post], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["post"].queryset = posts  # type: ignore[attr-defined]
+
+    def narrowed(self) -> dict[str, Any]:
+        """The post and source asked for, when the form is valid and asks for either."""
+        if not self.is_valid():
+            return {}
+        chosen = {key: value for key, value in self.cleaned_data.items() if value}
+        return {"post": chosen.get("post"), "source": chosen.get("source", "")} if chosen else {}
 
 
 class DeclineForm(forms.Form):

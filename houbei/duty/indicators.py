@@ -25,11 +25,11 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import BigIntegerField, Func
 
 from houbei.duty.models import DutyRecord, DutyTaskCount, PersonDay, PersonIndicator, Status
-from houbei.lib.models import insert_rows, plain_rows
+from houbei.lib.models import insert_rows, plain_rows, update_models, update_rows
 
 OVERALL = 0
 
@@ -149,10 +149,25 @@ def record_contribution(
         return None
     if tasks is None:
         tasks = dict(record.task_counts.values_list("kind__code", "count"))
+    return shift_contribution(
+        record.person_id, record.campaign_id, record.starts_at, record.ends_at, tasks
+    )
+
+
+def shift_contribution(
+    person_id: int,
+    campaign_id: int | None,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime | None,
+    tasks: dict[str, int],
+) -> Contribution | None:
+    """What a verified shift adds: ``record_contribution`` from the record's values."""
+    if ends_at is None:
+        return None
     return Contribution(
-        person_id=record.person_id,
-        campaign_id=record.campaign_id,
-        seconds_by_day=seconds_by_day(record.starts_at, record.ends_at),
+        person_id=person_id,
+        campaign_id=campaign_id,
+        seconds_by_day=seconds_by_day(starts_at, ends_at),
         shifts=1,
         tasks=dict(tasks),
     )
@@ -187,106 +202,118 @@ def _keys(contribution: Contribution) -> tuple[int, ...]:
 def apply_change(before: Contribution | None, after: Contribution | None) -> None:
     """Move one person's stored indicators from ``before`` to ``after``. Runs inside the
     caller's transaction, which holds the lock on the person (see services)."""
-    if before is None and after is None:
-        return
+    if before is not None or after is not None:
+        apply_changes([(before, after)])
+
+
+def apply_changes(changes: Iterable[tuple[Contribution | None, Contribution | None]]) -> None:
+    """``apply_change`` for many changes at once (a verifier's thousand ticked shifts): the
+    changes of each person summed, then applied with one read and write of their rows.
+    The caller holds the lock on every person concerned."""
     if transaction.get_connection().in_atomic_block is False:
         raise RuntimeError("indicator changes must run inside the record's transaction")
-    person_id = (after or before).person_id  # type: ignore[union-attr]
-    deltas: dict[int, _Delta] = defaultdict(_Delta)
-    for contribution, sign in ((before, -1), (after, 1)):
-        if contribution is None:
-            continue
-        for key in _keys(contribution):
-            delta = deltas[key]
-            delta.seconds += sign * sum(contribution.seconds_by_day.values())
-            delta.shifts += sign * contribution.shifts
-            for day, seconds in contribution.seconds_by_day.items():
-                delta.days[day] += sign * seconds
-            for code, count in contribution.tasks.items():
-                delta.tasks[code] += sign * count
-            for level, count in contribution.deeds.items():
-                delta.deeds[level] += sign * count
-    _apply(person_id, {key: delta for key, delta in deltas.items() if not delta.is_zero()})
+    deltas: dict[tuple[int, int], _Delta] = defaultdict(_Delta)
+    for before, after in changes:
+        for contribution, sign in ((before, -1), (after, 1)):
+            if contribution is None:
+                continue
+            for key in _keys(contribution):
+                delta = deltas[contribution.person_id, key]
+                delta.seconds += sign * sum(contribution.seconds_by_day.values())
+                delta.shifts += sign * contribution.shifts
+                for day, seconds in contribution.seconds_by_day.items():
+                    delta.days[day] += sign * seconds
+                for code, count in contribution.tasks.items():
+                    delta.tasks[code] += sign * count
+                for level, count in contribution.deeds.items():
+                    delta.deeds[level] += sign * count
+    _apply({pair: delta for pair, delta in deltas.items() if not delta.is_zero()})
 
 
-def _apply(person_id: int, deltas: dict[int, _Delta]) -> None:
-    """The deltas of one person's keys (the campaign's and overall) in a handful of
-    statements: the indicator rows read together, the day rows read together (all of them:
-    the days served and the longest run follow from them), new rows inserted together, and
-    each changed row updated."""
+# People a query names at most (well within every database's limit on parameters).
+_PEOPLE_A_QUERY = 1000
+_FIGURES = ("seconds", "shifts", "tasks", "deeds", "days", "longest_run", "first_day", "last_day")
+
+
+def _people_chunks(pairs: Iterable[tuple[int, int]]) -> Iterator[list[int]]:
+    people = sorted({person_id for person_id, _key in pairs})
+    for start in range(0, len(people), _PEOPLE_A_QUERY):
+        yield people[start : start + _PEOPLE_A_QUERY]
+
+
+def _apply(deltas: dict[tuple[int, int], _Delta]) -> None:
+    """The deltas of (person, key) pairs — each person's campaign and overall figures — in
+    a handful of statements whatever the number of people: the indicator rows read
+    together, the day rows read together (all of them: the days served and the longest run
+    follow from them), new rows inserted together, changed rows updated together."""
     if not deltas:
         return
+    keys = sorted({key for _person_id, key in deltas})
     indicators = {
-        row.campaign_key: row
-        for row in PersonIndicator.objects.filter(person_id=person_id, campaign_key__in=deltas)
+        (row.person_id, row.campaign_key): row
+        for people in _people_chunks(deltas)
+        for row in PersonIndicator.objects.filter(person_id__in=people, campaign_key__in=keys)
     }
-    missing = [key for key in deltas if key not in indicators]
-    if missing:  # the caller holds the person's lock: nobody else creates them meanwhile
+    missing = [pair for pair in deltas if pair not in indicators]
+    if missing:  # the caller holds the people's locks: nobody else creates them meanwhile
         for made in PersonIndicator.objects.bulk_create(
             PersonIndicator(person_id=person_id, campaign_key=key, campaign_id=key or None)
-            for key in missing
+            for person_id, key in missing
         ):
-            indicators[made.campaign_key] = made
-    day_keys = [key for key, delta in deltas.items() if any(delta.days.values())]
-    stored: dict[tuple[int, dt.date], PersonDay] = {}
-    if day_keys:
-        stored = {
-            (row.campaign_key, row.day): row
-            for row in PersonDay.objects.filter(person_id=person_id, campaign_key__in=day_keys)
-        }
-    created: list[PersonDay] = []
-    changed: list[PersonDay] = []
+            indicators[made.person_id, made.campaign_key] = made
+    # (person, key) → day → (row id or None when new, seconds), as plain values: a bulk
+    # verification changes thousands of day rows.
+    stored: dict[tuple[int, int], dict[dt.date, tuple[int | None, int]]] = {
+        pair: {} for pair, delta in deltas.items() if any(delta.days.values())
+    }
+    day_keys = sorted({key for _person_id, key in stored})
+    for people in _people_chunks(stored):
+        for pk, person_id, key, day, seconds in PersonDay.objects.filter(
+            person_id__in=people, campaign_key__in=day_keys
+        ).values_list("pk", "person_id", "campaign_key", "day", "seconds"):
+            if (person_id, key) in stored:
+                stored[person_id, key][day] = (pk, seconds)
+    created: list[tuple[int, int, str | None, int]] = []
+    changed: list[tuple[int, int]] = []
     emptied: list[int] = []
-    for key in day_keys:
-        for day, change in deltas[key].days.items():
+    for (person_id, key), days in stored.items():
+        for day, change in deltas[person_id, key].days.items():
             if not change:
                 continue
-            row = stored.get((key, day))
-            seconds = (row.seconds if row else 0) + change
+            row_id, before = days.get(day, (None, 0))
+            seconds = before + change
             if seconds < 0:
                 raise RuntimeError(f"negative service seconds for person {person_id} on {day}")
-            if row is None:
-                row = PersonDay(person_id=person_id, campaign_key=key, day=day, seconds=seconds)
-                stored[key, day] = row
-                created.append(row)
+            if row_id is None:
+                days[day] = (None, seconds)
+                created.append((person_id, key, connection.ops.adapt_datefield_value(day), seconds))
             elif seconds == 0:
-                del stored[key, day]
-                emptied.append(row.pk)
+                del days[day]
+                emptied.append(row_id)
             else:
-                row.seconds = seconds
-                changed.append(row)
-    # Row by row where rows change: bulk_update's CASE expressions cost ten times the
-    # Python of two plain UPDATEs.
+                days[day] = (row_id, seconds)
+                changed.append((seconds, row_id))
+    # Plain rows: bulk_create builds an instance a row, bulk_update a CASE expression of
+    # every row (ten times the Python of plain UPDATEs).
     if created:
-        PersonDay.objects.bulk_create(created)
-    for row in changed:
-        row.save(update_fields=["seconds"])
+        insert_rows(PersonDay, ["person_id", "campaign_key", "day", "seconds"], created)
+    if changed:
+        update_rows(PersonDay, ["seconds"], changed)
     if emptied:
         PersonDay.objects.filter(pk__in=emptied).delete()
-    for key, delta in deltas.items():
-        indicator = indicators[key]
+    for pair, delta in deltas.items():
+        indicator = indicators[pair]
         indicator.seconds += delta.seconds
         indicator.shifts += delta.shifts
         indicator.tasks = _merged(indicator.tasks, delta.tasks)
         indicator.deeds = _merged(indicator.deeds, delta.deeds)
-        if key in day_keys:
-            days = sorted(day for day_key, day in stored if day_key == key)
-            indicator.days = len(days)
-            indicator.longest_run = longest_run(days)
-            indicator.first_day = days[0] if days else None
-            indicator.last_day = days[-1] if days else None
-        indicator.save(
-            update_fields=[
-                "seconds",
-                "shifts",
-                "tasks",
-                "deeds",
-                "days",
-                "longest_run",
-                "first_day",
-                "last_day",
-            ]
-        )
+        if pair in stored:
+            served = sorted(stored[pair])
+            indicator.days = len(served)
+            indicator.longest_run = longest_run(served)
+            indicator.first_day = served[0] if served else None
+            indicator.last_day = served[-1] if served else None
+    update_models(PersonIndicator, _FIGURES, [indicators[pair] for pair in deltas])
 
 
 def _merged(stored: dict[str, int], delta: Counter[str]) -> dict[str, int]:

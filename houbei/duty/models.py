@@ -159,6 +159,17 @@ class DutyRecord(TimeStampedModel):
         db_index=False,
         related_name="+",
     )
+    # The verification of many records at once that last verified it (one event per batch
+    # and region, listing them: docs/decisions/0008); a record verified alone has an event
+    # of its own. No index, as above.
+    verify_event = models.ForeignKey(
+        "audit.AuditEvent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-starts_at", "-id"]

@@ -25,6 +25,7 @@ from houbei.duty.models import (
     PersonIndicator,
     RosterAssignment,
     RosterShift,
+    Source,
     Status,
     TaskKind,
 )
@@ -57,20 +58,60 @@ def record_actions(*, scope: Scope, record: DutyRecord) -> dict[str, bool]:
     closed = record.status in (Status.PENDING, Status.VERIFIED)
     return {
         "edit": may_record and closed,
-        "verify": may_verify and record.status == Status.PENDING,
+        "verify": may_verify
+        and record.status == Status.PENDING
+        and not _entered_by(record, scope.user_id),
         "decline": may_verify and closed,
         "check_out": may_record and record.status == Status.OPEN,
     }
 
 
-def review_queue(*, scope: Scope) -> QuerySet[DutyRecord]:
-    """Records waiting for someone who may verify them; forgotten check-ins first."""
+def _entered_by(record: DutyRecord, user_id: int | None) -> bool:
+    """Entered by this user, who therefore may not verify it (a check-in aside)."""
     return (
-        DutyRecord.objects.filter(_record_q(scope, Capability.DUTY_VERIFY), status=Status.PENDING)
-        .select_related("person__village", "post__region", "recorded_by")
+        user_id is not None
+        and record.recorded_by_id == user_id
+        and record.source != Source.CHECK_IN
+    )
+
+
+def _waiting(scope: Scope) -> QuerySet[DutyRecord]:
+    return DutyRecord.objects.filter(
+        _record_q(scope, Capability.DUTY_VERIFY), status=Status.PENDING
+    )
+
+
+def review_queue(
+    *, scope: Scope, post: Post | None = None, source: str = ""
+) -> QuerySet[DutyRecord]:
+    """Records waiting for someone who may verify them, of one post or one kind of entry
+    if asked; forgotten check-ins first."""
+    records = _waiting(scope)
+    if post is not None:
+        records = records.filter(post=post)
+    if source:
+        records = records.filter(source=source)
+    return (
+        records.select_related("person__village", "post__region", "recorded_by")
         .prefetch_related("task_counts__kind")
         .order_by("-needs_review", "starts_at", "id")
     )
+
+
+def review_posts(*, scope: Scope) -> QuerySet[Post]:
+    """The posts with records waiting in the scope's review queue (to narrow it to one)."""
+    return (
+        Post.objects.filter(pk__in=_waiting(scope).values("post_id").distinct())
+        .select_related("campaign")
+        .order_by("campaign__name", "name")
+    )
+
+
+def verifiable(records: QuerySet[DutyRecord], *, scope: Scope) -> QuerySet[DutyRecord]:
+    """The queue's records this user may verify: not those they entered themselves."""
+    if scope.user_id is None:
+        return records
+    return records.exclude(Q(recorded_by_id=scope.user_id) & ~Q(source=Source.CHECK_IN))
 
 
 def post_records(*, scope: Scope, post: Post, day: dt.date) -> QuerySet[DutyRecord]:

@@ -27,4 +27,5 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_profile, name="person_profile"),
     # /duty/review/ … records waiting for verification
     path("review/", views.review_queue_view, name="review"),
+    path("review/verify/", views.review_verify, name="review_verify"),
 ]

@@ -6,12 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from houbei.accounts.roles import Capability
@@ -30,6 +31,7 @@ from houbei.duty.forms import (
     DayScreenForm,
     DeclineForm,
     RecordForm,
+    ReviewFilterForm,
 )
 from houbei.duty.indicators import local_zone
 from houbei.duty.models import DutyRecord
@@ -46,9 +48,11 @@ from houbei.duty.selectors import (
     post_today,
     record_actions,
     record_get,
+    review_posts,
     review_queue,
     roster_week,
     task_kinds,
+    verifiable,
 )
 from houbei.duty.services import records as record_services
 from houbei.duty.services import roster as roster_services
@@ -499,7 +503,10 @@ def _record_page(
             "form": form,
             "decline_form": DeclineForm(),
             "history": describe_events(
-                audit_for_record(record=record, listed_in=record.import_event_id), record
+                audit_for_record(
+                    record=record, listed_in=(record.import_event_id, record.verify_event_id)
+                ),
+                record,
             ),
             "kinds": kinds,
         },
@@ -574,18 +581,104 @@ def record_decline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return redirect("duty:record_detail", pk=record.pk)
 
 
+def _require_reviewer(request: AuthenticatedHttpRequest) -> None:
+    if not (request.scope.can(Capability.DUTY_VERIFY) or request.scope.can(Capability.POST_LEAD)):
+        raise PermissionDenied
+
+
 @login_required
 @require_GET
 def review_queue_view(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not (request.scope.can(Capability.DUTY_VERIFY) or request.scope.can(Capability.POST_LEAD)):
-        raise PermissionDenied
-    page = Paginator(review_queue(scope=request.scope), 25).get_page(request.GET.get("page"))
+    _require_reviewer(request)
+    form = ReviewFilterForm(request.GET or None, posts=review_posts(scope=request.scope))
+    narrowed = form.narrowed()
+    queue = review_queue(scope=request.scope, **narrowed)
+    page = Paginator(queue, 25).get_page(request.GET.get("page"))
     records = [(record, record_actions(scope=request.scope, record=record)) for record in page]
     return render(
         request,
         "duty/review.html",
-        {"section": "frontline", "page_obj": page, "records": records},
+        {
+            "section": "frontline",
+            "form": form,
+            "page_obj": page,
+            "records": records,
+            "selectable": any(actions["verify"] for _record, actions in records),
+            # Verifying a whole list at once, only once it is narrowed to a post or a kind.
+            "verifiable_count": (
+                verifiable(queue, scope=request.scope).count() if narrowed else None
+            ),
+        },
     )
+
+
+@login_required
+@require_POST
+def review_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Verify the ticked records of the review queue, or (``all``) every record of the
+    narrowed queue the user may verify, if it still holds as many as they were shown."""
+    _require_reviewer(request)
+    form = ReviewFilterForm(request.POST, posts=review_posts(scope=request.scope))
+    back = _back(request, reverse("duty:review"))
+    if "all" in request.POST:
+        narrowed = form.narrowed()
+        if not narrowed:
+            messages.error(request, _("Narrow the list to one post or one kind of entry first."))
+            return back
+        ids = list(
+            verifiable(review_queue(scope=request.scope, **narrowed), scope=request.scope)
+            .order_by()
+            .values_list("pk", flat=True)
+        )
+        if str(len(ids)) != request.POST.get("expected"):
+            messages.error(
+                request,
+                ngettext(
+                    "The list changed while it was open: %(count)d record can be verified "
+                    "now. Look at it again, then verify.",
+                    "The list changed while it was open: %(count)d records can be verified "
+                    "now. Look at them again, then verify.",
+                    len(ids),
+                )
+                % {"count": len(ids)},
+            )
+            return back
+    else:
+        try:
+            ids = sorted({int(value) for value in request.POST.getlist("record")})
+        except ValueError:
+            return HttpResponseBadRequest(_("The records ticked could not be read."))
+        if not ids:
+            messages.error(request, _("Tick the records to verify first."))
+            return back
+        found = review_queue(scope=request.scope).filter(pk__in=ids).values_list("pk", flat=True)
+        if len(set(found)) != len(ids):
+            raise Http404  # out of the user's queue: as a missing record
+    try:
+        count = record_services.duty_records_verify_many(acting_user=request.user, record_ids=ids)
+    except ValidationError as error:
+        shown = error.messages[:REFUSALS_SHOWN]
+        more = len(error.messages) - len(shown)
+        messages.error(
+            request,
+            _("Nothing was verified: %(problems)s") % {"problems": "；".join(shown)}
+            + (_("; and %(count)d more.") % {"count": more} if more else ""),
+        )
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Verified %(count)d record: it now counts.",
+                "Verified %(count)d records: they now count.",
+                count,
+            )
+            % {"count": count},
+        )
+    return back
+
+
+# Refusals of a bulk verification named in its message; the rest are counted.
+REFUSALS_SHOWN = 5
 
 
 # --- a person's frontline profile ------------------------------------------------------------

@@ -954,6 +954,16 @@ CASES = [
     ),
     Case("duty:person_profile", "get", "secretary_a", 200, args=person_pk, other="secretary_b"),
     Case("duty:review", "get", "town_x_admin", 200, forbidden=("clerk", "auditor", "sysadmin")),
+    Case(
+        "duty:review_verify",
+        "post",
+        "town_x_admin",
+        302,
+        data=lambda w, r: {"record": [r.pending.pk], "selected": "1"},
+        other="secretary_b",
+        readonly="auditor",
+        forbidden=("clerk", "sysadmin"),
+    ),
     # teams and volunteer sign-up
     Case("teams:list", "get", "secretary_a", 200, forbidden=("auditor", "post_leader")),
     Case("teams:create", "get", "secretary_a", 200, forbidden=("auditor",)),

@@ -16,19 +16,20 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from houbei.accounts.roles import Capability
 from houbei.accounts.scoping import Scope
-from houbei.audit.models import EventType
+from houbei.audit.models import AuditEvent, EventType
 from houbei.audit.services import audit_record, changed_values
 from houbei.campaigns.models import Post
 from houbei.duty import indicators
@@ -809,6 +810,189 @@ def duty_record_verify(*, acting_user: User | None, record: DutyRecord) -> DutyR
         new={"status": Status.VERIFIED},
     )
     return record
+
+
+@dataclass(slots=True)
+class _Waiting:
+    """A record a bulk verification was asked for, as read for it (plain values: thousands
+    of model instances would cost more than the verification)."""
+
+    pk: int
+    person: Person
+    post: Post
+    campaign_id: int
+    starts_at: dt.datetime
+    ends_at: dt.datetime | None
+
+
+class BulkVerifyError(ValidationError):
+    """Records of a bulk verification that may not be verified, with why: none was."""
+
+    def __init__(self, refused: list[tuple[_Waiting, str]]) -> None:
+        self.refused = refused
+        super().__init__(
+            [
+                _("%(record)s: %(problem)s") % {"record": _record_label(record), "problem": problem}
+                for record, problem in refused
+            ]
+        )
+
+
+def _record_label(record: _Waiting) -> str:
+    """A record named for a message: 王强 2020-02-03 08:00 (the post's local time)."""
+    starts = timezone.localtime(record.starts_at, indicators.local_zone())
+    return f"{record.person.name} {starts:%Y-%m-%d %H:%M}"
+
+
+@transaction.atomic
+def duty_records_verify_many(*, acting_user: User | None, record_ids: Iterable[int]) -> int:
+    """Verify records together — a verifier's ticked rows, or every record of a review
+    queue narrowed to one post or one import — each checked as ``duty_record_verify``
+    checks one. All are verified or none: ``BulkVerifyError`` names each record refused
+    and why (already verified or declined meanwhile, entered by the verifier, out of their
+    reach). Their people locked together, the records read as plain values, the indicators
+    of each person changed once, and one audit event per region and campaign (and per
+    VERIFIED_PER_EVENT records) listing the records it verified, which each record links
+    to (docs/decisions/0008-bulk-verification-audited-by-batch.md). Returns how many were
+    verified."""
+    wanted = sorted(set(record_ids))
+    if not wanted:
+        return 0
+    scope = _scope(acting_user)
+    chunks = [wanted[start : start + _IDS_A_QUERY] for start in range(0, len(wanted), _IDS_A_QUERY)]
+    person_ids = {
+        person_id
+        for chunk in chunks
+        for person_id in DutyRecord.objects.filter(pk__in=chunk).values_list("person_id", flat=True)
+    }
+    people = _lock_people(Person.objects.select_related("village").in_bulk(person_ids))
+    columns = (
+        *("pk", "person_id", "post_id", "campaign_id", "starts_at", "ends_at", "status"),
+        *("source", "recorded_by_id"),
+    )
+    found = [
+        values
+        for chunk in chunks
+        for values in DutyRecord.objects.select_for_update()
+        .filter(pk__in=chunk)
+        .order_by("pk")
+        .values_list(*columns)
+    ]
+    if len(found) != len(wanted):
+        raise PermissionDenied  # ids nobody may see, as a missing record is for one
+    posts = Post.objects.select_related("region", "campaign").in_bulk(
+        {values[2] for values in found}
+    )
+    permitted: dict[tuple[int, int], bool] = {}
+    chosen: list[_Waiting] = []
+    refused: list[tuple[_Waiting, str]] = []
+    for pk, person_id, post_id, campaign_id, starts_at, ends_at, status, *rest in found:
+        source, recorded_by_id = rest
+        record = _Waiting(pk, people[person_id], posts[post_id], campaign_id, starts_at, ends_at)
+        key = (post_id, record.person.village_id)
+        if key not in permitted:
+            permitted[key] = _may(scope, record.post, record.person, Capability.DUTY_VERIFY)
+        if not permitted[key]:
+            refused.append((record, _("You may not verify this record.")))
+        elif status != Status.PENDING:
+            refused.append((record, _("Only records awaiting verification can be verified.")))
+        elif (
+            acting_user is not None
+            and recorded_by_id == acting_user.pk
+            and source != Source.CHECK_IN
+        ):
+            refused.append(
+                (record, _("A record is verified by someone other than the person who entered it."))
+            )
+        chosen.append(record)
+    if refused:
+        raise BulkVerifyError(refused)
+    now = timezone.now()
+    tasks: dict[int, dict[str, int]] = defaultdict(dict)
+    for chunk in chunks:
+        for record_id, code, count in DutyTaskCount.objects.filter(record_id__in=chunk).values_list(
+            "record_id", "kind__code", "count"
+        ):
+            tasks[record_id][code] = count
+    indicators.apply_changes(
+        (
+            None,
+            indicators.shift_contribution(
+                record.person.id,
+                record.campaign_id,
+                record.starts_at,
+                record.ends_at,
+                tasks.get(record.pk, {}),
+            ),
+        )
+        for record in chosen
+    )
+    for event, listed in _verified_together(acting_user, chosen):
+        DutyRecord.objects.filter(pk__in=listed).update(
+            status=Status.VERIFIED,
+            verified_by=acting_user,
+            verified_at=now,
+            needs_review=False,
+            version=F("version") + 1,
+            updated_at=now,
+            verify_event=event,
+        )
+    return len(chosen)
+
+
+# Records one bulk verification event lists at most (its page shows them 100 at a time).
+VERIFIED_PER_EVENT = 2000
+# How a record is named in a bulk verification's event: enough to tell it from the others.
+VERIFIED_SNAPSHOT_COLUMNS = ("person", "post", "starts_at", "ends_at")
+
+
+def _verified_together(
+    acting_user: User | None, records: list[_Waiting]
+) -> Iterator[tuple[AuditEvent, list[int]]]:
+    """One DUTY_VERIFIED_TOGETHER event per region and campaign of the records' posts and
+    per VERIFIED_PER_EVENT records, listing each (as an import's event does) with the
+    change it made to all of them; each event with the ids it lists."""
+    groups: dict[tuple[int, int], list[_Waiting]] = defaultdict(list)
+    for record in records:
+        groups[record.post.region_id, record.post.campaign_id].append(record)
+    zone = indicators.local_zone()
+    moments: dict[dt.datetime | None, str | None] = {None: None}  # as an import lists them
+    for group in groups.values():
+        for start in range(0, len(group), VERIFIED_PER_EVENT):
+            listed = group[start : start + VERIFIED_PER_EVENT]
+            for record in listed:
+                for moment in (record.starts_at, record.ends_at):
+                    if moment not in moments:
+                        moments[moment] = moment.astimezone(zone).isoformat()  # type: ignore[union-attr]
+            post = listed[0].post
+            event = audit_record(
+                acting_user=acting_user,
+                event_type=EventType.DUTY_VERIFIED_TOGETHER,
+                target=post.campaign,
+                region=post.region,
+                extra={
+                    "count": len(listed),
+                    "model": DutyRecord._meta.label_lower,
+                    "columns": list(VERIFIED_SNAPSHOT_COLUMNS),
+                    "records": {
+                        str(record.pk): [
+                            record.person.name,
+                            record.post.name,
+                            moments[record.starts_at],
+                            moments[record.ends_at],
+                        ]
+                        for record in listed
+                    },
+                    "old": {"status": Status.PENDING.value},
+                    "new": {"status": Status.VERIFIED.value},
+                },
+                extra_is_json=True,
+            )
+            yield event, [record.pk for record in listed]
+
+
+# Ids in one IN (…) list: within every database's limit on parameters.
+_IDS_A_QUERY = 1000
 
 
 @transaction.atomic

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -160,9 +160,12 @@ def test_a_change_reads_and_writes_each_kind_of_row_once(
         indicators.seconds_by_day(night, night + dt.timedelta(hours=8)),
         shifts=1,
     )
+    # Day rows go in with insert_rows: COPY on PostgreSQL, which Django does not count.
+    inserts = 0 if connection.vendor == "postgresql" else 1
     with transaction.atomic():
-        # Read indicators, create both, read days, insert four day rows, update each indicator.
-        with django_assert_num_queries(6):
+        # Read indicators, create both, read days, insert four day rows, update both
+        # indicators (one executemany).
+        with django_assert_num_queries(4 + inserts):
             indicators.apply_change(None, first)
         later = indicators.Contribution(
             person.pk,
@@ -173,8 +176,8 @@ def test_a_change_reads_and_writes_each_kind_of_row_once(
             shifts=1,
         )
         # Read both, read days, insert the new day's two rows, update the existing day's two,
-        # update each indicator.
-        with django_assert_num_queries(7):
+        # update both indicators (an executemany each).
+        with django_assert_num_queries(4 + inserts):
             indicators.apply_change(None, later)
         figures = {row.campaign_key: row for row in person.indicators.all()}
     assert set(figures) == {frontline.campaign.pk, indicators.OVERALL}

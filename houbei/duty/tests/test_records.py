@@ -13,6 +13,7 @@ from houbei.duty import indicators
 from houbei.duty.models import DutyRecord, PersonIndicator, Source, Status, TaskKind
 from houbei.duty.services.records import (
     BulkEntryError,
+    BulkVerifyError,
     DutyInput,
     duty_check_in,
     duty_check_out,
@@ -23,6 +24,7 @@ from houbei.duty.services.records import (
     duty_record_update,
     duty_record_verify,
     duty_records_bulk_create,
+    duty_records_verify_many,
 )
 from houbei.tests.factories import make_person
 
@@ -435,3 +437,128 @@ def test_a_batch_saves_what_one_entry_would_and_refuses_what_it_would_refuse(
     ).exists()
     assert list(verify()) == []
     assert duty_record_create_many(acting_user=None, entries=[]).records == {}
+
+
+def test_records_verified_together_count_as_if_verified_one_by_one(
+    world: World, frontline: Frontline, volunteer
+):
+    """duty_records_verify_many (a verifier's ticked rows, a narrowed queue): the same
+    records and indicators as duty_record_verify one by one, in one change per person, and
+    one audit event listing the records it verified, which each record links to."""
+    second = make_person(world.village_a, "张旭")
+    flyer = TaskKind.objects.filter(is_active=True).order_by("pk").first()
+    shifts = [
+        (volunteer, at(10, 22), at(11, 6), {flyer: 4}),  # a night: two days
+        (volunteer, at(11, 8), at(11, 16), {}),
+        (second, at(10, 8), at(10, 16), {flyer: 1}),
+    ]
+    records = [
+        duty_record_create(
+            acting_user=world.secretary_a,
+            post=frontline.checkpoint,
+            data=DutyInput(person, starts, ends, tasks),
+        )
+        for person, starts, ends, tasks in shifts
+    ]
+    verified = duty_records_verify_many(
+        acting_user=world.town_x_admin, record_ids=[r.pk for r in records] + [records[0].pk]
+    )
+    assert verified == 3
+    (event,) = AuditEvent.objects.filter(event_type=EventType.DUTY_VERIFIED_TOGETHER)
+    assert (event.acting_user, event.region, event.target_id) == (
+        world.town_x_admin,
+        frontline.checkpoint.region,
+        str(frontline.checkpoint.campaign_id),
+    )
+    assert event.extra_data["count"] == 3
+    assert (event.extra_data["old"], event.extra_data["new"]) == (
+        {"status": "pending"},
+        {"status": "verified"},
+    )
+    assert event.extra_data["records"][str(records[0].pk)] == [
+        "钟利洪",
+        frontline.checkpoint.name,
+        at(10, 22).isoformat(),
+        at(11, 6).isoformat(),
+    ]
+    assert not AuditEvent.objects.filter(event_type=EventType.DUTY_VERIFIED).exists()
+    for record in records:
+        record.refresh_from_db()
+        assert (record.status, record.verified_by, record.version, record.verify_event) == (
+            Status.VERIFIED,
+            world.town_x_admin,
+            2,
+            event,
+        )
+    figures = overall(volunteer)
+    assert (figures.shifts, figures.seconds, figures.days, figures.longest_run) == (
+        2,
+        16 * 3600,
+        2,
+        2,
+    )
+    assert figures.tasks == {flyer.code: 4} and overall(second).tasks == {flyer.code: 1}
+    assert indicators.verify() == []
+    assert list(verify()) == []
+
+
+def test_records_verified_together_are_all_verified_or_none(
+    world: World, frontline: Frontline, volunteer
+):
+    mine = duty_record_create(
+        acting_user=world.town_x_admin,
+        post=frontline.checkpoint,
+        data=DutyInput(volunteer, at(10, 8), at(10, 16)),
+    )
+    theirs = duty_record_create(
+        acting_user=world.secretary_a,
+        post=frontline.checkpoint,
+        data=DutyInput(volunteer, at(11, 8), at(11, 16)),
+    )
+    done = duty_record_create(
+        acting_user=world.secretary_a,
+        post=frontline.checkpoint,
+        data=DutyInput(volunteer, at(12, 8), at(12, 16)),
+    )
+    duty_record_verify(acting_user=world.post_leader, record=done)  # meanwhile, by another
+    events = AuditEvent.objects.count()
+    with translation.override("zh-hans"), pytest.raises(BulkVerifyError) as refused:
+        duty_records_verify_many(
+            acting_user=world.town_x_admin, record_ids=[mine.pk, theirs.pk, done.pk]
+        )
+    assert [record.pk for record, _problem in refused.value.refused] == [mine.pk, done.pk]
+    assert refused.value.messages[0].startswith("钟利洪 2020-02-10 08:00：")
+    assert "录入" in refused.value.messages[0] and "待核验" in refused.value.messages[1]
+    theirs.refresh_from_db()
+    assert theirs.status == Status.PENDING and overall(volunteer).shifts == 1
+    assert AuditEvent.objects.count() == events
+    # Out of the verifier's reach: another village's secretary.
+    with pytest.raises(BulkVerifyError):
+        duty_records_verify_many(acting_user=world.secretary_b, record_ids=[theirs.pk])
+    assert duty_records_verify_many(acting_user=world.town_x_admin, record_ids=[]) == 0
+
+
+def test_verifying_together_takes_as_many_statements_for_many_people_as_for_few(
+    world: World, frontline: Frontline
+):
+    """The review queue verifies a whole import at once: its statements must not grow with
+    the people or records in it (only with every thousand records: IN lists are cut)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def statements(people: int, first_day: int) -> int:
+        records = [
+            duty_record_create(
+                acting_user=world.secretary_a,
+                post=frontline.checkpoint,
+                data=DutyInput(person, at(day, 8), at(day, 16)),
+            ).pk
+            for person in (make_person(world.village_a) for _ in range(people))
+            for day in (first_day, first_day + 1)
+        ]
+        with CaptureQueriesContext(connection) as captured:
+            assert duty_records_verify_many(acting_user=world.town_x_admin, record_ids=records)
+        return len(captured)
+
+    assert statements(2, 3) == statements(7, 6)
+    assert indicators.verify() == []

@@ -211,3 +211,70 @@ def test_a_closed_campaign_keeps_its_roster_and_offers_no_entry(world: World, fr
         client.get(reverse("duty:post_day_screen", args=[frontline.checkpoint.pk])).status_code
         == 403
     )
+
+
+def test_a_narrowed_review_queue_is_verified_at_once_or_by_ticked_rows(
+    world: World, frontline: Frontline
+):
+    """The verifier narrows the queue to one post or kind of entry, then verifies the whole
+    list (if it still holds what they saw) or the rows they ticked; never their own
+    entries."""
+    from houbei.duty.services.records import DutyInput, duty_record_create
+
+    people = [make_person(world.village_a, name) for name in ("甲", "乙", "丙")]
+
+    def entered(by, person, day):
+        return duty_record_create(
+            acting_user=by,
+            post=frontline.checkpoint,
+            data=DutyInput(
+                person,
+                dt.datetime(2020, 2, day, 8, tzinfo=BJ),
+                dt.datetime(2020, 2, day, 16, tzinfo=BJ),
+            ),
+        )
+
+    theirs = [entered(world.secretary_a, person, 10) for person in people]
+    own = entered(world.town_x_admin, people[0], 11)
+    verifier = signed_in(world.town_x_admin)
+    queue = reverse("duty:review")
+    whole = verifier.get(queue).content.decode()
+    assert whole.count('name="record"') == 3  # a tick box for each but their own entry
+    assert 'name="all"' not in whole  # only once narrowed
+    narrowed = {"post": frontline.checkpoint.pk, "source": "manual"}
+    page = verifier.get(queue, narrowed).content.decode()
+    assert "核验此列表的全部 3 条记录" in page
+
+    # Someone enters one more meanwhile: the list is no longer what was shown.
+    late = entered(world.secretary_a, people[1], 12)
+    stale = verifier.post(
+        reverse("duty:review_verify"), {**narrowed, "all": "1", "expected": "3"}, follow=True
+    )
+    assert "现在可核验的记录为 4 条" in stale.content.decode()
+    assert not DutyRecord.objects.filter(status=Status.VERIFIED).exists()
+
+    ticked = verifier.post(
+        reverse("duty:review_verify"),
+        {"record": [theirs[0].pk, late.pk], "selected": "1", "next": queue},
+        follow=True,
+    )
+    assert "已核验 2 条记录" in ticked.content.decode()
+    # The record's history shows the verification of many that verified it; the audit
+    # log's page of that event lists the records it changed.
+    late.refresh_from_db()
+    history = verifier.get(reverse("duty:record_detail", args=[late.pk])).content.decode()
+    assert "值守记录批量核验" in history.split('class="timeline"')[1]
+    auditor = signed_in(world.auditor)
+    event = auditor.get(reverse("audit:detail", args=[late.verify_event_id])).content.decode()
+    assert "本次改动的记录" in event
+    assert event.split('data-testid="listed-records"')[1].count("<tr>") == 3  # header + 2
+    verifier.post(reverse("duty:review_verify"), {**narrowed, "all": "1", "expected": "2"})
+    assert set(DutyRecord.objects.filter(status=Status.VERIFIED)) == {*theirs, late}
+    assert PersonIndicator.objects.get(person=people[1], campaign_key=0).shifts == 2
+    own.refresh_from_db()
+    assert own.status == Status.PENDING
+    left = verifier.get(queue, narrowed).content.decode()
+    assert "这些记录是您本人录入的，须由他人核验。" in left and 'name="record"' not in left
+    nothing = verifier.post(reverse("duty:review_verify"), {"selected": "1"}, follow=True)
+    assert "请先勾选要核验的记录。" in nothing.content.decode()
+    assert verifier.post(reverse("duty:review_verify"), {"record": "x"}).status_code == 400

@@ -1,4 +1,4 @@
-"""lib.models: reserving ids for rows written as plain rows."""
+"""lib.models: reserving ids for rows written as plain rows, and updating plain rows."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from houbei.duty.models import DutyTaskCount, TaskKind
-from houbei.lib.models import insert_models_with_ids, reserve_ids
+from houbei.lib.models import insert_models_with_ids, reserve_ids, update_models, update_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -42,3 +42,27 @@ def test_instances_inserted_with_reserved_ids_are_saved_under_them() -> None:
     stored = dict(TaskKind.objects.filter(code__startswith="kind-").values_list("code", "pk"))
     assert stored == {kind.code: kind.pk for kind in kinds}
     assert TaskKind.objects.get(pk=kinds[2].pk).sort_order == 2
+
+
+def test_rows_updated_each_to_its_own_value_and_no_other() -> None:
+    kinds = list(TaskKind.objects.order_by("pk")[:3])
+    update_rows(TaskKind, ["name"], [("劝返（改）", kinds[0].pk), ("登记（改）", kinds[1].pk)])
+    names = dict(TaskKind.objects.filter(pk__in=[k.pk for k in kinds]).values_list("pk", "name"))
+    assert names == {
+        kinds[0].pk: "劝返（改）",
+        kinds[1].pk: "登记（改）",
+        kinds[2].pk: kinds[2].name,
+    }
+    update_rows(TaskKind, ["name"], [])  # nothing to do
+
+
+def test_instances_updated_field_by_field_as_save_would() -> None:
+    kinds = list(TaskKind.objects.order_by("pk")[:2])
+    kinds[0].name, kinds[0].is_active = "劝返（改）", False
+    kinds[1].name = "登记（改）"
+    update_models(TaskKind, ["name", "is_active"], kinds)
+    updated = TaskKind.objects.filter(pk__in=[k.pk for k in kinds]).order_by("pk")
+    assert list(updated.values_list("name", "is_active")) == [
+        ("劝返（改）", False),
+        ("登记（改）", True),
+    ]
