@@ -4,11 +4,13 @@ service, so encrypted fields, digests and search keys are exactly as in producti
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 from typing import Any
 
 import factory
 from factory.django import DjangoModelFactory
+from openpyxl import Workbook
 
 from houbei.accounts.models import Grant, User
 from houbei.accounts.roles import Role
@@ -97,3 +99,18 @@ def make_person(village: Region, name: str = "张伟", **fields: Any) -> Person:
         **fields,
     )
     return person_register(acting_user=None, data=data)
+
+
+def xlsx(rows: list[list[Any]], merged: str = "") -> bytes:
+    """A workbook of these rows on its first sheet, as a village would send it; ``merged``
+    merges a range (a title row across the table, say)."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in rows:
+        sheet.append(row)
+    if merged:
+        sheet.merge_cells(merged)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

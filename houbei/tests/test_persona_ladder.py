@@ -20,7 +20,6 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from openpyxl import Workbook
 from PIL import Image
 
 from houbei.accounts.models import Grant, User
@@ -68,7 +67,7 @@ from houbei.teams.services import (
     team_add_member,
     team_create,
 )
-from houbei.tests.factories import make_person, next_id_number
+from houbei.tests.factories import make_person, next_id_number, xlsx
 
 
 def jpeg_bytes(color: str = "red") -> bytes:
@@ -394,11 +393,7 @@ DISTRICT_ONLY = ("town_x_admin", "secretary_a", "auditor")
 
 def workbook_bytes() -> bytes:
     """A real (one-cell) workbook, so that whoever downloads it can open it."""
-    workbook = Workbook()
-    workbook.active.append(["王强"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx([["王强"]])
 
 
 def upload_of(side: Side) -> Upload:

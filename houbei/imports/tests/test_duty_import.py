@@ -11,7 +11,6 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
-from openpyxl import Workbook
 
 from houbei.audit import presenters
 from houbei.audit.chain import verify
@@ -19,7 +18,7 @@ from houbei.audit.models import AuditEvent, EventType
 from houbei.conftest import Frontline, World
 from houbei.duty.models import DutyRecord, Source, Status
 from houbei.imports.duty import apply_duty_import, plan_duty_import
-from houbei.tests.factories import make_person, next_id_number
+from houbei.tests.factories import make_person, next_id_number, xlsx
 
 HEADERS = [
     "序号",
@@ -35,18 +34,8 @@ HEADERS = [
 
 
 def logbook(rows: list[list[object]]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.append(["唐家湾卡点值守登记表"])
-    sheet.merge_cells("A1:I1")
-    sheet.append(HEADERS)
-    for index, row in enumerate(rows, 1):
-        sheet.append([index, *row])
-    sheet.append(["填表人：何军"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    numbered = [[index, *row] for index, row in enumerate(rows, 1)]
+    return xlsx([["唐家湾卡点值守登记表"], HEADERS, *numbered, ["填表人：何军"]], merged="A1:I1")
 
 
 def test_duty_rows_are_matched_to_posts_and_people_and_saved_pending(

@@ -5,10 +5,8 @@ for that shift; the district reads the import itself in the audit log on a deskt
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
-from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -17,21 +15,19 @@ from houbei.conftest import Frontline, World
 from houbei.duty.models import DutyRecord
 from houbei.imports.duty import apply_duty_import, plan_duty_import
 from houbei.tests.browser.conftest import assert_no_horizontal_scroll, screenshot, sign_in
-from houbei.tests.factories import make_person
+from houbei.tests.factories import make_person, xlsx
 
 pytestmark = pytest.mark.browser
 
 
 def _logbook() -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.append(["日期", "岗位", "姓名", "上岗时间", "下岗时间", "摸排户数", "备注"])
-    sheet.append(["2020-02-03", "唐家湾卡点", "王强", "08:00", "16:00", 12, "纸质登记补录"])
-    sheet.append(["2020-02-04", "唐家湾卡点", "王强", "22:00", "06:00", "", ""])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx(
+        [
+            ["日期", "岗位", "姓名", "上岗时间", "下岗时间", "摸排户数", "备注"],
+            ["2020-02-03", "唐家湾卡点", "王强", "08:00", "16:00", 12, "纸质登记补录"],
+            ["2020-02-04", "唐家湾卡点", "王强", "22:00", "06:00", "", ""],
+        ]
+    )
 
 
 def test_an_imported_shift_shows_its_import_first_in_its_history(

@@ -5,10 +5,7 @@ verification of many that verified it."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from openpyxl import Workbook
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -16,7 +13,7 @@ from houbei.conftest import Frontline, World
 from houbei.duty.models import DutyRecord, PersonIndicator, Status
 from houbei.imports.duty import apply_duty_import, plan_duty_import
 from houbei.tests.browser.conftest import assert_no_horizontal_scroll, screenshot, sign_in
-from houbei.tests.factories import make_person
+from houbei.tests.factories import make_person, xlsx
 
 pytestmark = pytest.mark.browser
 
@@ -24,16 +21,16 @@ NAMES = ("王强", "李娟", "张旭", "陈丽", "刘洋")
 
 
 def _logbook() -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.append(["日期", "岗位", "姓名", "上岗时间", "下岗时间", "摸排户数"])
-    for day in (3, 4):
-        for name in NAMES:
-            sheet.append([f"2020-02-0{day}", "唐家湾卡点", name, "08:00", "16:00", 10])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return xlsx(
+        [
+            ["日期", "岗位", "姓名", "上岗时间", "下岗时间", "摸排户数"],
+            *(
+                [f"2020-02-0{day}", "唐家湾卡点", name, "08:00", "16:00", 10]
+                for day in (3, 4)
+                for name in NAMES
+            ),
+        ]
+    )
 
 
 def test_a_verifier_verifies_ticked_shifts_then_the_whole_narrowed_list(
