@@ -107,16 +107,19 @@ class LocalDays:
             start = segment_end
         return parts
 
+    def seconds_by_day(self, start: int, end: int) -> dict[dt.date, int]:
+        """Seconds of [start, end) on each local date it touches."""
+        result: dict[dt.date, int] = {}
+        for day, seconds in self.split(start, end):
+            if seconds > 0:
+                date = self.date(day)
+                result[date] = result.get(date, 0) + seconds
+        return result
+
 
 def seconds_by_day(starts_at: dt.datetime, ends_at: dt.datetime) -> dict[dt.date, int]:
     """Split [starts_at, ends_at) at local midnights: 22:00–06:00 counts on both days."""
-    days = LocalDays()
-    result: dict[dt.date, int] = {}
-    for day, seconds in days.split(int(starts_at.timestamp()), int(ends_at.timestamp())):
-        if seconds > 0:
-            date = days.date(day)
-            result[date] = result.get(date, 0) + seconds
-    return result
+    return LocalDays().seconds_by_day(int(starts_at.timestamp()), int(ends_at.timestamp()))
 
 
 def longest_run(days: Iterable[dt.date]) -> int:
@@ -150,25 +153,10 @@ def record_contribution(
         return None
     if tasks is None:
         tasks = dict(record.task_counts.values_list("kind__code", "count"))
-    return shift_contribution(
-        record.person_id, record.campaign_id, record.starts_at, record.ends_at, tasks
-    )
-
-
-def shift_contribution(
-    person_id: int,
-    campaign_id: int | None,
-    starts_at: dt.datetime,
-    ends_at: dt.datetime | None,
-    tasks: dict[str, int],
-) -> Contribution | None:
-    """What a verified shift adds: ``record_contribution`` from the record's values."""
-    if ends_at is None:
-        return None
     return Contribution(
-        person_id=person_id,
-        campaign_id=campaign_id,
-        seconds_by_day=seconds_by_day(starts_at, ends_at),
+        person_id=record.person_id,
+        campaign_id=record.campaign_id,
+        seconds_by_day=seconds_by_day(record.starts_at, record.ends_at),
         shifts=1,
         tasks=dict(tasks),
     )
@@ -253,7 +241,7 @@ def _apply(deltas: dict[tuple[int, int], _Delta]) -> None:
     indicators = {
         (row.person_id, row.campaign_key): row
         for people in _people_chunks(deltas)
-        for row in PersonIndicator.objects.filter(person_id__in=people, campaign_key__in=keys)
+        for row in PersonIndicator.objects.filter(person_id__in_ids=people, campaign_key__in=keys)
     }
     missing = [pair for pair in deltas if pair not in indicators]
     if missing:  # the caller holds the people's locks: nobody else creates them meanwhile
@@ -270,7 +258,7 @@ def _apply(deltas: dict[tuple[int, int], _Delta]) -> None:
     day_keys = sorted({key for _person_id, key in stored})
     for people in _people_chunks(stored):
         for pk, person_id, key, day, seconds in PersonDay.objects.filter(
-            person_id__in=people, campaign_key__in=day_keys
+            person_id__in_ids=people, campaign_key__in=day_keys
         ).values_list("pk", "person_id", "campaign_key", "day", "seconds"):
             if (person_id, key) in stored:
                 stored[person_id, key][day] = (pk, seconds)

@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice
 from typing import Any, TypeVar
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import QuerySet
 
@@ -52,6 +53,30 @@ class IndexedPrefix(models.lookups.StartsWith):
             *lhs_params,
             self.rhs + "\U0010ffff",
         ]
+
+
+class InIds(models.Lookup):  # type: ignore[type-arg]
+    """``field__in_ids=[…]``: the field ``IN`` a list of integer ids written into the SQL
+    as numbers — for lists of thousands (a bulk verification's records, a batch's people),
+    where ``__in`` prepares and binds every element one by one (a fifth of verifying 100 000
+    records). Integers only: each value goes through ``int()``, so nothing else can reach
+    the SQL."""
+
+    lookup_name = "in_ids"
+    prepare_rhs = False
+
+    def get_prep_lookup(self) -> list[int]:
+        return [int(value) for value in self.rhs]
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        if not self.rhs:
+            raise EmptyResultSet
+        return f"{lhs} IN ({', '.join(map(str, self.rhs))})", list(lhs_params)
+
+
+models.IntegerField.register_lookup(InIds)
+models.ForeignKey.register_lookup(InIds)
 
 
 def insert_rows(
