@@ -13,6 +13,7 @@ from houbei.demo.article import ARTICLE_FIGURES, ARTICLE_POOL_REVIEW
 from houbei.demo.frontline import EPIDEMIC
 from houbei.demo.loader import DEMO_PASSWORD, synthetic_people
 from houbei.duty import indicators
+from houbei.duty.models import DutyRecord, Source, Status
 from houbei.lib.idnumber import parse_id_number
 from houbei.party.selectors import due_items
 from houbei.people.models import Person
@@ -102,12 +103,17 @@ def test_demo_loads_everything_once_and_again_changes_nothing():
         }
     )
     assert indicators.verify() == []  # the bulk-written shifts' indicators are right
+    # The checkpoint's paper log waits in the review queue, all of it imported.
+    imported = DutyRecord.objects.filter(import_event__isnull=False)
+    assert imported.count() == 21
+    assert set(imported.values_list("source", "status")) == {(Source.IMPORT, Status.PENDING)}
 
     call_command("demo", "--no-serve", stdout=io.StringIO())
     report = io.StringIO()
     call_command("report", *args, stdout=report)
     assert json.loads(report.getvalue()) == ARTICLE_FIGURES
     assert StageDecision.objects.count() == decisions
+    assert DutyRecord.objects.filter(import_event__isnull=False).count() == 21
     assert Person.objects.count() == people
     assert Region.objects.count() == regions
     assert User.objects.filter(username__startswith="demo-").count() == len(EXPECTED_USERS)
