@@ -101,6 +101,18 @@ class Source(models.TextChoices):
     IMPORT = "import", _("Imported")
 
 
+def entered_by(recorded_by_id: int | None, source: str, user_id: int | None) -> bool:
+    """Whether the user entered the record, and so may not verify it: anything entered
+    after the fact waits for someone else. A check-in is witnessed at the post, so the one
+    who checked the person in may vouch for it at check-out."""
+    return user_id is not None and recorded_by_id == user_id and source != Source.CHECK_IN
+
+
+def entered_by_q(user_id: int) -> models.Q:
+    """``entered_by`` as a filter of records."""
+    return models.Q(recorded_by_id=user_id) & ~models.Q(source=Source.CHECK_IN)
+
+
 class Status(models.TextChoices):
     OPEN = "open", _("Checked in")
     PENDING = "pending", _("Awaiting verification")

@@ -25,9 +25,10 @@ from houbei.duty.models import (
     PersonIndicator,
     RosterAssignment,
     RosterShift,
-    Source,
     Status,
     TaskKind,
+    entered_by,
+    entered_by_q,
 )
 from houbei.duty.services.roster import shift_times
 from houbei.people.models import Person
@@ -60,19 +61,10 @@ def record_actions(*, scope: Scope, record: DutyRecord) -> dict[str, bool]:
         "edit": may_record and closed,
         "verify": may_verify
         and record.status == Status.PENDING
-        and not _entered_by(record, scope.user_id),
+        and not entered_by(record.recorded_by_id, record.source, scope.user_id),
         "decline": may_verify and closed,
         "check_out": may_record and record.status == Status.OPEN,
     }
-
-
-def _entered_by(record: DutyRecord, user_id: int | None) -> bool:
-    """Entered by this user, who therefore may not verify it (a check-in aside)."""
-    return (
-        user_id is not None
-        and record.recorded_by_id == user_id
-        and record.source != Source.CHECK_IN
-    )
 
 
 def _waiting(scope: Scope) -> QuerySet[DutyRecord]:
@@ -111,7 +103,7 @@ def verifiable(records: QuerySet[DutyRecord], *, scope: Scope) -> QuerySet[DutyR
     """The queue's records this user may verify: not those they entered themselves."""
     if scope.user_id is None:
         return records
-    return records.exclude(Q(recorded_by_id=scope.user_id) & ~Q(source=Source.CHECK_IN))
+    return records.exclude(entered_by_q(scope.user_id))
 
 
 def post_records(*, scope: Scope, post: Post, day: dt.date) -> QuerySet[DutyRecord]:

@@ -33,7 +33,15 @@ from houbei.audit.models import AuditEvent, EventType
 from houbei.audit.services import audit_record, changed_values
 from houbei.campaigns.models import Post
 from houbei.duty import indicators
-from houbei.duty.models import DutyRecord, DutyTaskCount, RosterShift, Source, Status, TaskKind
+from houbei.duty.models import (
+    DutyRecord,
+    DutyTaskCount,
+    RosterShift,
+    Source,
+    Status,
+    TaskKind,
+    entered_by,
+)
 from houbei.lib.models import db_moments, insert_rows, reserve_ids
 from houbei.people.models import Person
 
@@ -791,11 +799,7 @@ def duty_record_verify(*, acting_user: User | None, record: DutyRecord) -> DutyR
     )
     if record.status != Status.PENDING:
         raise ValidationError(_("Only records awaiting verification can be verified."))
-    if (
-        acting_user is not None
-        and record.recorded_by_id == acting_user.pk
-        and record.source != Source.CHECK_IN
-    ):
+    if entered_by(record.recorded_by_id, record.source, acting_user.pk if acting_user else None):
         raise ValidationError(
             _("A record is verified by someone other than the person who entered it.")
         )
@@ -855,9 +859,10 @@ def duty_records_verify_many(*, acting_user: User | None, record_ids: Iterable[i
     """Verify records together — a verifier's ticked rows, or every record of a review
     queue narrowed to one post or one import — each checked as ``duty_record_verify``
     checks one. All are verified or none: ``BulkVerifyError`` names each record refused
-    and why (already verified or declined meanwhile, entered by the verifier, out of their
-    reach). Their people locked together, the records read as plain values, the indicators
-    of each person changed once, and one audit event per region and campaign (and per
+    and why (already verified or declined meanwhile, entered by the verifier); a record
+    out of their reach refuses the whole with PermissionDenied, as for one record. Their
+    people locked together, the records read as plain values, the indicators of each
+    person changed once, and one audit event per region and campaign (and per
     VERIFIED_PER_EVENT records) listing the records it verified, which each record links
     to (docs/decisions/0008-bulk-verification-audited-by-batch.md). Returns how many were
     verified."""
@@ -904,14 +909,11 @@ def duty_records_verify_many(*, acting_user: User | None, record_ids: Iterable[i
         if key not in permitted:
             permitted[key] = _may(scope, record.post, record.person, Capability.DUTY_VERIFY)
         if not permitted[key]:
-            refused.append((record, _("You may not verify this record.")))
-        elif status != Status.PENDING:
+            # As for one record: refused outright, naming nothing the user may not see.
+            raise PermissionDenied
+        if status != Status.PENDING:
             refused.append((record, _("Only records awaiting verification can be verified.")))
-        elif (
-            acting_user is not None
-            and recorded_by_id == acting_user.pk
-            and source != Source.CHECK_IN
-        ):
+        elif entered_by(recorded_by_id, source, acting_user.pk if acting_user else None):
             refused.append(
                 (record, _("A record is verified by someone other than the person who entered it."))
             )

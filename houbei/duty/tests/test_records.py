@@ -532,8 +532,9 @@ def test_records_verified_together_are_all_verified_or_none(
     theirs.refresh_from_db()
     assert theirs.status == Status.PENDING and overall(volunteer).shifts == 1
     assert AuditEvent.objects.count() == events
-    # Out of the verifier's reach: another village's secretary.
-    with pytest.raises(BulkVerifyError):
+    # Out of the verifier's reach (another village's secretary): refused as one record
+    # would be, without naming it.
+    with pytest.raises(PermissionDenied):
         duty_records_verify_many(acting_user=world.secretary_b, record_ids=[theirs.pk])
     assert duty_records_verify_many(acting_user=world.town_x_admin, record_ids=[]) == 0
 
