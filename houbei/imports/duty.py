@@ -82,6 +82,15 @@ class DutyPlan:
 def plan_duty_import(
     *, scope: Scope | None, data: bytes, filename: str, campaign: Campaign
 ) -> DutyPlan:
+    try:
+        return _plan(scope, data, filename, campaign)
+    finally:
+        # The folded cells remembered while reading hold names and ID numbers in the
+        # clear: they are not kept past the file.
+        _folded.cache_clear()
+
+
+def _plan(scope: Scope | None, data: bytes, filename: str, campaign: Campaign) -> DutyPlan:
     kinds = {k.name: k for k in TaskKind.objects.filter(is_active=True)}
     synonyms = {**DUTY_HEADERS, **{k: f"task:{k}" for k in kinds}}
     table = read_table(data, filename, synonyms)
@@ -134,8 +143,8 @@ def _str(cell: Cell) -> str:
 
 @functools.lru_cache(maxsize=65_536)
 def _folded(text: str) -> str:
-    """A text cell half-width and stripped; remembered, as a log repeats its posts, names,
-    dates and times on thousands of rows."""
+    """A text cell half-width and stripped; remembered while a file is read (a log repeats
+    its posts, names, dates and times on thousands of rows), forgotten after it."""
     return to_halfwidth(text).strip()
 
 

@@ -148,3 +148,22 @@ def test_an_imported_record_shows_its_import_as_its_first_event(
     other = Client()
     other.force_login(world.auditor_other)
     assert other.get(reverse("audit:detail", args=[event.pk])).status_code == 404
+
+
+def test_the_cells_remembered_while_reading_a_log_are_forgotten_after_it(
+    world: World, frontline: Frontline, frozen_now: object
+) -> None:
+    """Names and ID numbers folded while a file is read are kept only while it is read."""
+    from houbei.imports.duty import _folded
+
+    make_person(world.village_a, "王强")
+    rows = [
+        ["2020-02-03", "唐家湾卡点", "王强", "", "08:00", "16:00", "", ""],
+        ["2020-02-04", "唐家湾卡点", "王强", next_id_number(), "08:00", "16:00", "", ""],
+    ]
+    assert _folded("王强") == "王强" and _folded.cache_info().currsize == 1  # remembering
+    plan = plan_duty_import(
+        scope=None, data=logbook(rows), filename="值守.xlsx", campaign=frontline.campaign
+    )
+    assert len(plan.accepted) == 1 and len(plan.rejected) == 1  # the unknown ID number
+    assert _folded.cache_info().currsize == 0
