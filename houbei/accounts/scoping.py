@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.apps import apps
@@ -44,6 +43,26 @@ if TYPE_CHECKING:
     from houbei.accounts.models import User
 
 ModelT = TypeVar("ModelT", bound=models.Model)
+
+# A user's grants and the merged regions, read once for each user instance: a request's
+# user serves the middleware's scope and then every service the request calls with it as
+# the acting user, which would otherwise read them again each. A grant saved or deleted
+# forgets them on the user instance it holds, a region saved or deleted (a merge) the
+# merged regions of every instance in the process (accounts/apps.py); another process's
+# instance keeps what it read until it is dropped, at the latest when its request ends —
+# as Django's own permission cache does.
+_MEMO = "_houbei_scope_memo"
+_regions_changed = [0]  # how many times regions changed in this process
+
+
+def forget_scope(user: User) -> None:
+    """Drop the grants remembered on this user instance (they have just changed)."""
+    user.__dict__.pop(_MEMO, None)
+
+
+def forget_merged_regions() -> None:
+    """Regions have changed: every scope reads the merged ones again."""
+    _regions_changed[0] += 1
 
 
 @dataclass(frozen=True)
@@ -83,24 +102,30 @@ def merged_regions() -> QuerySet[Region, tuple[str, int, str]]:
 class Scope:
     """What one user may reach. Built once per request by ScopeMiddleware."""
 
-    def __init__(self, user_id: int | None, grants: Iterable[ScopedGrant]) -> None:
+    def __init__(
+        self,
+        user_id: int | None,
+        grants: Iterable[ScopedGrant],
+        memo: dict[str, Any] | None = None,
+    ) -> None:
         self.user_id = user_id
         self.grants = tuple(grants)
         self._prefixes: dict[Capability, tuple[str, ...]] = {}
         self._led: frozenset[int] | None = None  # ids of the posts the user leads
+        self._memo: dict[str, Any] = {} if memo is None else memo
 
     @classmethod
     def for_user(cls, user: User | AnonymousUser) -> Scope:
         if not user.is_authenticated or not user.is_active:
             return cls(None, ())
-        rows = user.grants.values_list("role", "region_id", "region__code", "region__level")
-        return cls(
-            user.pk,
-            (
+        memo: dict[str, Any] = user.__dict__.setdefault(_MEMO, {})
+        if "grants" not in memo:
+            rows = user.grants.values_list("role", "region_id", "region__code", "region__level")
+            memo["grants"] = tuple(
                 ScopedGrant(Role(role), region_id, code, Level(level))
                 for role, region_id, code, level in rows
-            ),
-        )
+            )
+        return cls(user.pk, memo["grants"], memo)
 
     @classmethod
     def reading(cls, region: Region) -> Scope:
@@ -123,12 +148,19 @@ class Scope:
 
     # --- region prefixes ----------------------------------------------------------------
 
-    @cached_property
+    @property
     def _merged_regions(self) -> tuple[tuple[str, Level, str], ...]:
         """(code, level, code merged into) of every merged region; few, loaded once."""
         if not self.grants:
             return ()
-        return tuple((code, Level(level), target) for code, level, target in merged_regions())
+        remembered = self._memo.get("merged")
+        if remembered is None or remembered[0] != _regions_changed[0]:
+            remembered = self._memo["merged"] = (
+                _regions_changed[0],
+                tuple((code, Level(level), target) for code, level, target in merged_regions()),
+            )
+        merged: tuple[tuple[str, Level, str], ...] = remembered[1]
+        return merged
 
     def _with_merged(self, prefixes: tuple[str, ...]) -> tuple[str, ...]:
         covered = set(prefixes)

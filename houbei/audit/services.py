@@ -10,7 +10,7 @@ from django.db import models, transaction
 
 from houbei.audit.chain import link_many
 from houbei.audit.models import AuditEvent, EventType
-from houbei.lib.models import insert_models
+from houbei.lib.models import insert_model, insert_models
 
 if TYPE_CHECKING:
     from houbei.accounts.models import User
@@ -41,7 +41,7 @@ def audit_record(
     )
     _require_transaction()
     link_many([event])
-    event.save(force_insert=True)
+    insert_model(event)
     return event
 
 

@@ -30,7 +30,7 @@ from django.db.models import BigIntegerField, Func
 
 from houbei.duty.models import DutyRecord, DutyTaskCount, PersonDay, PersonIndicator, Status
 from houbei.lib.bulkwork import collection_paused
-from houbei.lib.models import insert_rows, plain_rows, update_models, update_rows
+from houbei.lib.models import insert_rows, plain_rows, update_rows, upsert_models
 
 OVERALL = 0
 
@@ -243,13 +243,11 @@ def _apply(deltas: dict[tuple[int, int], _Delta]) -> None:
         for people in _people_chunks(deltas)
         for row in PersonIndicator.objects.filter(person_id__in_ids=people, campaign_key__in=keys)
     }
-    missing = [pair for pair in deltas if pair not in indicators]
-    if missing:  # the caller holds the people's locks: nobody else creates them meanwhile
-        for made in PersonIndicator.objects.bulk_create(
-            PersonIndicator(person_id=person_id, campaign_key=key, campaign_id=key or None)
-            for person_id, key in missing
-        ):
-            indicators[made.person_id, made.campaign_key] = made
+    for person_id, key in deltas:  # a person's first shift overall or in the campaign
+        if (person_id, key) not in indicators:
+            indicators[person_id, key] = PersonIndicator(
+                person_id=person_id, campaign_key=key, campaign_id=key or None
+            )
     # (person, key) → day → (row id or None when new, seconds), as plain values: a bulk
     # verification changes thousands of day rows.
     stored: dict[tuple[int, int], dict[dt.date, tuple[int | None, int]]] = {
@@ -302,7 +300,14 @@ def _apply(deltas: dict[tuple[int, int], _Delta]) -> None:
             indicator.longest_run = longest_run(served)
             indicator.first_day = served[0] if served else None
             indicator.last_day = served[-1] if served else None
-    update_models(PersonIndicator, _FIGURES, [indicators[pair] for pair in deltas])
+    # New rows and changed ones in one statement (the caller holds the people's locks:
+    # nobody else creates their rows meanwhile).
+    upsert_models(
+        PersonIndicator,
+        ("person", "campaign_key"),
+        _FIGURES,
+        [indicators[pair] for pair in deltas],
+    )
 
 
 def _merged(stored: dict[str, int], delta: Counter[str]) -> dict[str, int]:

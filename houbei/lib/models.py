@@ -120,23 +120,63 @@ def update_rows(
         cursor.executemany(sql, list(changes))
 
 
-def update_models(model: type[ModelT], names: Sequence[str], objects: Iterable[ModelT]) -> None:
-    """``update_rows`` for saved instances: the fields named, each value prepared by its
-    field as ``save(update_fields=…)`` would, for every instance in one executemany."""
-    fields = [concrete_field(model, name) for name in names]
-    update_rows(
-        model,
-        [field.column for field in fields],
-        (
-            [
-                *(
-                    field.get_db_prep_save(getattr(instance, field.attname), connection)
-                    for field in fields
-                ),
-                instance.pk,
-            ]
-            for instance in objects
-        ),
+def upsert_models(
+    model: type[ModelT], unique: Sequence[str], names: Sequence[str], objects: Iterable[ModelT]
+) -> None:
+    """Write instances by a unique key of theirs, whether their rows exist yet or not: one
+    ``INSERT … ON CONFLICT (unique) DO UPDATE`` executemany — a new row gets every field, an
+    existing one the fields named (a person's figures for a campaign, new with their first
+    shift there, and overall) — where creating the new rows, then updating the rest, takes
+    two statements and reads the new ids back. Each value is prepared by its field as
+    ``save`` would; the instances get no primary key, and no signals are sent."""
+    fields, prepared = _row_preparer(model)
+    quote = connection.ops.quote_name
+    conflict = ", ".join(quote(concrete_field(model, name).column) for name in unique)
+    assignments = ", ".join(
+        f"{quote(column)} = excluded.{quote(column)}"
+        for column in (concrete_field(model, name).column for name in names)
+    )
+    sql = f"{_insert_sql(model, fields)} ON CONFLICT ({conflict}) DO UPDATE SET {assignments}"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [prepared(instance) for instance in objects])
+
+
+def lock_row(model: type[models.Model], pk: int) -> None:
+    """Lock one row until the transaction ends (``SELECT … FOR UPDATE``; SQLite locks the
+    whole database for a writing transaction), the statement written out: taken on every
+    change of a person's duty, where compiling it through the ORM took longer than running
+    it. ``DoesNotExist`` when there is no such row."""
+    quote = connection.ops.quote_name
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {quote(model._meta.db_table)}"  # noqa: S608 - the model's names
+            f" WHERE {quote(model._meta.pk.column)} = %s{lock}",
+            [int(pk)],
+        )
+        if cursor.fetchone() is None:
+            raise model.DoesNotExist(f"no {model._meta.label} {pk}")  # type: ignore[attr-defined]
+
+
+def insert_model(instance: models.Model) -> None:
+    """Insert one new instance and give it its new id, as ``save(force_insert=True)`` would
+    but in one statement written out (``INSERT … RETURNING``, SQLite 3.35 and PostgreSQL):
+    for the append-only row every change writes (its audit event), where Django's saving
+    machinery took longer than the insert. No signals are sent."""
+    model = type(instance)
+    fields, prepared = _row_preparer(model)
+    returning = connection.ops.quote_name(model._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(f"{_insert_sql(model, fields)} RETURNING {returning}", prepared(instance))
+        _mark_saved(instance, cursor.fetchone()[0])
+
+
+def _insert_sql(model: type[models.Model], fields: Sequence[models.Field[Any, Any]]) -> str:
+    quote = connection.ops.quote_name
+    return (
+        f"INSERT INTO {quote(model._meta.db_table)}"  # noqa: S608 - the model's names
+        f" ({', '.join(quote(field.column) for field in fields)})"
+        f" VALUES ({', '.join(['%s'] * len(fields))})"
     )
 
 

@@ -42,7 +42,7 @@ from houbei.duty.models import (
     TaskKind,
     entered_by,
 )
-from houbei.lib.models import db_moments, insert_rows, reserve_ids
+from houbei.lib.models import db_moments, insert_rows, lock_row, reserve_ids
 from houbei.people.models import Person
 
 if TYPE_CHECKING:
@@ -72,8 +72,14 @@ def _second(moment: dt.datetime) -> dt.datetime:
 
 
 def _lock_person(person: Person) -> Person:
-    """Serialise all duty changes of one person (their indicators are read-modify-write)."""
+    """Serialise all duty changes of one person (their indicators are read-modify-write);
+    the person as they are now."""
     return Person.objects.select_for_update().get(pk=person.pk)
+
+
+def _hold_person(person_id: int) -> None:
+    """``_lock_person`` where the person's values are not needed: the lock alone."""
+    lock_row(Person, person_id)
 
 
 def _scope(acting_user: User | None) -> Scope | None:
@@ -95,14 +101,19 @@ def _require(scope: Scope | None, post: Post, person: Person, capability: Capabi
 def _overlapping(
     person: Person, starts_at: dt.datetime, ends_at: dt.datetime | None, exclude: int | None
 ) -> DutyRecord | None:
-    """A non-declined record of the person that overlaps [starts_at, ends_at)."""
-    records = DutyRecord.objects.filter(person=person).exclude(status=Status.DECLINED)
+    """A non-declined record of the person that overlaps [starts_at, ends_at) (no end: a
+    check-in). A person's records never overlap one another (every way in checks this), so
+    only the last to start before the end can: one step back along the (person, start)
+    index, however long the person's history, and a plain row unless it does overlap."""
+    records = DutyRecord.objects.filter(person_id=person.pk).exclude(status=Status.DECLINED)
     if exclude is not None:
         records = records.exclude(pk=exclude)
     if ends_at is not None:
         records = records.filter(starts_at__lt=ends_at)
-    records = records.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=starts_at))
-    return records.select_related("post").first()
+    last = records.order_by("-starts_at").values_list("pk", "ends_at").first()
+    if last is None or (last[1] is not None and last[1] <= starts_at):
+        return None
+    return DutyRecord.objects.select_related("post", "person").get(pk=last[0])
 
 
 def _overlap_message(other: DutyRecord, scope: Scope | None) -> str:
@@ -228,7 +239,7 @@ def duty_check_in(
     scope = _scope(acting_user)
     _require(scope, post, person, Capability.DUTY_RECORD)
     _require_active(post)
-    person = _lock_person(person)
+    _hold_person(person.pk)
     now = _second(timezone.now())
     starts_at = _second(at) if at else now
     errors = _check_times(post, starts_at, None, now)
@@ -251,6 +262,40 @@ def duty_check_in(
     return record
 
 
+def _relocked(record: DutyRecord) -> DutyRecord:
+    """The record read again under its lock (another request may have closed it since the
+    caller read it), with its post, the post's campaign and region, and its person, which
+    the checks and the audit event read: the caller's instances when it holds them (a view
+    reads them with the record) and they are still the record's, read with it otherwise."""
+    held = (
+        DutyRecord.post.is_cached(record)
+        and DutyRecord.person.is_cached(record)
+        and Post.campaign.is_cached(record.post)
+        and Post.region.is_cached(record.post)
+    )
+    if held:
+        locked = DutyRecord.objects.select_for_update().get(pk=record.pk)
+        if (locked.post_id, locked.person_id) == (record.post_id, record.person_id):
+            locked.post, locked.person = record.post, record.person
+            return locked
+    return (
+        DutyRecord.objects.select_for_update(of=("self",))
+        .select_related("post__campaign", "post__region", "person")
+        .get(pk=record.pk)
+    )
+
+
+_CHECK_OUT_FIELDS = (
+    "needs_review",
+    "ends_at",
+    "status",
+    "verified_by",
+    "verified_at",
+    "version",
+    "updated_at",
+)
+
+
 @transaction.atomic
 def duty_check_out(
     *,
@@ -263,14 +308,8 @@ def duty_check_out(
     (they saw the shift); pending otherwise."""
     scope = _scope(acting_user)
     _require(scope, record.post, record.person, Capability.DUTY_RECORD)
-    _lock_person(record.person)
-    # The post, campaign and region are read for the checks and the audit event: loaded
-    # with the locked row (only the record itself is locked), not one query each.
-    record = (
-        DutyRecord.objects.select_for_update(of=("self",))
-        .select_related("post__campaign", "post__region", "person")
-        .get(pk=record.pk)
-    )
+    _hold_person(record.person_id)
+    record = _relocked(record)
     if record.status != Status.OPEN:
         raise ValidationError(_("This check-in has already been closed."))
     now = _second(timezone.now())
@@ -298,7 +337,7 @@ def duty_check_out(
     if witnessed:
         record.verified_by, record.verified_at = acting_user, now
     record.version += 1
-    record.save()
+    record.save(update_fields=_CHECK_OUT_FIELDS)
     codes = _save_tasks(record, tasks or {}, replace=False)  # an open record has no counts
     indicators.apply_change(None, indicators.record_contribution(record, codes))
     _audit(acting_user, EventType.DUTY_CHECKED_OUT, record, new=record_snapshot(record, codes))
@@ -743,7 +782,7 @@ def duty_record_update(
     verification: what was vouched for is no longer what is recorded."""
     scope = _scope(acting_user)
     _require(scope, record.post, record.person, Capability.DUTY_RECORD)
-    _lock_person(record.person)
+    _hold_person(record.person_id)
     record = (
         DutyRecord.objects.select_for_update(of=("self",))
         .select_related("post__campaign", "person")
@@ -791,7 +830,7 @@ def duty_record_update(
 def duty_record_verify(*, acting_user: User | None, record: DutyRecord) -> DutyRecord:
     scope = _scope(acting_user)
     _require(scope, record.post, record.person, Capability.DUTY_VERIFY)
-    _lock_person(record.person)
+    _hold_person(record.person_id)
     record = (
         DutyRecord.objects.select_for_update(of=("self",))
         .select_related("post", "person")
@@ -1021,7 +1060,7 @@ def duty_record_decline(*, acting_user: User | None, record: DutyRecord, reason:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Say why the record is declined.")})
-    _lock_person(record.person)
+    _hold_person(record.person_id)
     record = (
         DutyRecord.objects.select_for_update(of=("self",))
         .select_related("post", "person")
@@ -1060,7 +1099,7 @@ def duty_close_stale(*, now: dt.datetime | None = None, post: Post | None = None
         if limit > now:
             continue
         with transaction.atomic():
-            _lock_person(record.person)
+            _hold_person(record.person_id)
             locked = DutyRecord.objects.select_for_update().get(pk=record.pk)
             if locked.status != Status.OPEN:
                 continue

@@ -163,9 +163,9 @@ def test_a_change_reads_and_writes_each_kind_of_row_once(
     # Day rows go in with insert_rows: COPY on PostgreSQL, which Django does not count.
     inserts = 0 if connection.vendor == "postgresql" else 1
     with transaction.atomic():
-        # Read indicators, create both, read days, insert four day rows, update both
-        # indicators (one executemany).
-        with django_assert_num_queries(4 + inserts):
+        # Read indicators (none yet), read days, insert four day rows, write both
+        # indicators (one upsert executemany: new rows and existing ones alike).
+        with django_assert_num_queries(3 + inserts):
             indicators.apply_change(None, first)
         later = indicators.Contribution(
             person.pk,
@@ -176,7 +176,7 @@ def test_a_change_reads_and_writes_each_kind_of_row_once(
             shifts=1,
         )
         # Read both, read days, insert the new day's two rows, update the existing day's two,
-        # update both indicators (an executemany each).
+        # write both indicators (an executemany each).
         with django_assert_num_queries(4 + inserts):
             indicators.apply_change(None, later)
         figures = {row.campaign_key: row for row in person.indicators.all()}

@@ -5,6 +5,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
+from houbei.accounts.roles import Capability
+from houbei.accounts.scoping import Scope
 from houbei.audit.chain import verify
 from houbei.audit.models import AuditEvent, EventType
 from houbei.audit.selectors import audit_for_record
@@ -561,5 +563,7 @@ def test_verifying_together_takes_as_many_statements_for_many_people_as_for_few(
             assert duty_records_verify_many(acting_user=world.town_x_admin, record_ids=records)
         return len(captured)
 
+    # The verifier's grants and the merged regions are read once for the user instance.
+    Scope.for_user(world.town_x_admin).covers(world.village_a, Capability.DUTY_VERIFY)
     assert statements(2, 3) == statements(7, 6)
     assert indicators.verify() == []

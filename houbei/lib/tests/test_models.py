@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 
 from houbei.duty.models import DutyTaskCount, TaskKind
-from houbei.lib.models import insert_models_with_ids, reserve_ids, update_models, update_rows
+from houbei.lib.models import insert_models_with_ids, reserve_ids, update_rows, upsert_models
 
 pytestmark = pytest.mark.django_db
 
@@ -56,15 +56,19 @@ def test_rows_updated_each_to_its_own_value_and_no_other() -> None:
     update_rows(TaskKind, ["name"], [])  # nothing to do
 
 
-def test_instances_updated_field_by_field_as_save_would() -> None:
+def test_instances_written_by_their_key_new_or_not_field_by_field_as_save_would() -> None:
     kinds = list(TaskKind.objects.order_by("pk")[:2])
     kinds[0].name, kinds[0].is_active = "劝返（改）", False
     kinds[1].name = "登记（改）"
-    update_models(TaskKind, ["name", "is_active"], kinds)
-    updated = TaskKind.objects.filter(pk__in=[k.pk for k in kinds]).order_by("pk")
-    assert list(updated.values_list("name", "is_active")) == [
-        ("劝返（改）", False),
-        ("登记（改）", True),
+    new = TaskKind(code="sandbags", name="装沙袋", sort_order=7)
+    before = TaskKind.objects.count()
+    upsert_models(TaskKind, ["code"], ["name", "is_active", "sort_order"], [*kinds, new])
+    assert TaskKind.objects.count() == before + 1
+    written = TaskKind.objects.filter(code__in=[k.code for k in (*kinds, new)]).order_by("pk")
+    assert list(written.values_list("code", "name", "is_active", "sort_order")) == [
+        (kinds[0].code, "劝返（改）", False, kinds[0].sort_order),
+        (kinds[1].code, "登记（改）", True, kinds[1].sort_order),
+        ("sandbags", "装沙袋", True, 7),
     ]
 
 
