@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
-from ninja import Path, Query, Router, Schema
+from ninja import Path, Query, Router, Schema, Status
 from pydantic import AwareDatetime, Field
 
 from houbei.accounts.roles import Capability
@@ -203,7 +203,7 @@ def person_create(request: HttpRequest, data: PersonIn) -> Any:
             villager_group=group,
         ),
     )
-    return 201, _person(created)
+    return Status(201, _person(created))
 
 
 # --- campaigns, posts, rosters --------------------------------------------------------------
@@ -385,7 +385,7 @@ def duty_record_add(request: HttpRequest, data: DutyRecordIn) -> Any:
         ),
         source=Source.MANUAL,
     )
-    return 201, _record(record)
+    return Status(201, _record(record))
 
 
 @router.post(
@@ -521,7 +521,7 @@ def decision_add(request: HttpRequest, person_id: Id, data: DecisionIn) -> Any:
         document_number=data.document_number,
         exit_reason=data.exit_reason,
     )
-    return 201, _decision(made)
+    return Status(201, _decision(made))
 
 
 @router.get(
