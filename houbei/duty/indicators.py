@@ -224,10 +224,10 @@ _PEOPLE_A_QUERY = 1000
 _FIGURES = ("seconds", "shifts", "tasks", "deeds", "days", "longest_run", "first_day", "last_day")
 
 
-def _people_chunks(pairs: Iterable[tuple[int, int]]) -> Iterator[list[int]]:
+def _people_chunks(pairs: Iterable[tuple[int, int]]) -> Iterator[frozenset[int]]:
     people = sorted({person_id for person_id, _key in pairs})
     for start in range(0, len(people), _PEOPLE_A_QUERY):
-        yield people[start : start + _PEOPLE_A_QUERY]
+        yield frozenset(people[start : start + _PEOPLE_A_QUERY])
 
 
 def _apply(deltas: dict[tuple[int, int], _Delta]) -> None:

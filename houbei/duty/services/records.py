@@ -42,6 +42,7 @@ from houbei.duty.models import (
     TaskKind,
     entered_by,
 )
+from houbei.lib.bulkwork import collection_paused
 from houbei.lib.models import db_moments, insert_rows, lock_row, reserve_ids
 from houbei.people.models import Person
 
@@ -545,7 +546,7 @@ def _shifts_near(
         .values("pk")[:1]
     )
     before = Person.objects.filter(pk__in_ids=people).values_list(Subquery(last_before), flat=True)
-    reaching = kept.filter(pk__in_ids=[pk for pk in before if pk is not None]).filter(
+    reaching = kept.filter(pk__in_ids={pk for pk in before if pk is not None}).filter(
         Q(ends_at__isnull=True) | Q(ends_at__gt=start)
     )
     for shifts in (within, reaching):
@@ -893,6 +894,7 @@ def _record_label(record: _Waiting) -> str:
     return f"{record.person.name} {starts:%Y-%m-%d %H:%M}"
 
 
+@collection_paused()
 @transaction.atomic
 def duty_records_verify_many(*, acting_user: User | None, record_ids: Iterable[int]) -> int:
     """Verify records together — a verifier's ticked rows, or every record of a review
@@ -909,7 +911,10 @@ def duty_records_verify_many(*, acting_user: User | None, record_ids: Iterable[i
     if not wanted:
         return 0
     scope = _scope(acting_user)
-    chunks = [wanted[start : start + _IDS_A_QUERY] for start in range(0, len(wanted), _IDS_A_QUERY)]
+    chunks = [
+        frozenset(wanted[start : start + _IDS_A_QUERY])
+        for start in range(0, len(wanted), _IDS_A_QUERY)
+    ]
     person_ids = {
         person_id
         for chunk in chunks
@@ -1005,7 +1010,7 @@ VERIFIED_SNAPSHOT_COLUMNS = ("person", "post", "starts_at", "ends_at")
 
 def _verified_together(
     acting_user: User | None, records: list[_Waiting]
-) -> Iterator[tuple[AuditEvent, list[int]]]:
+) -> Iterator[tuple[AuditEvent, set[int]]]:
     """One DUTY_VERIFIED_TOGETHER event per region and campaign of the records' posts and
     per VERIFIED_PER_EVENT records, listing each (as an import's event does) with the
     change it made to all of them; each event with the ids it lists."""
@@ -1045,7 +1050,7 @@ def _verified_together(
                 },
                 extra_is_json=True,
             )
-            yield event, [record.pk for record in listed]
+            yield event, {record.pk for record in listed}
 
 
 # Ids in one IN (…) list (written as numbers: lib.models.InIds).
