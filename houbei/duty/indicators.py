@@ -174,6 +174,13 @@ class _Delta:
     tasks: Counter[str] = field(default_factory=Counter)
     deeds: Counter[str] = field(default_factory=Counter)
 
+    def add(self, other: _Delta) -> None:
+        self.seconds += other.seconds
+        self.shifts += other.shifts
+        self.days.update(other.days)  # Counter.update adds, negative counts included
+        self.tasks.update(other.tasks)
+        self.deeds.update(other.deeds)
+
     def is_zero(self) -> bool:
         return not (
             self.seconds
@@ -184,8 +191,9 @@ class _Delta:
         )
 
 
-def _keys(contribution: Contribution) -> tuple[int, ...]:
-    return (OVERALL,) if contribution.campaign_id is None else (contribution.campaign_id, OVERALL)
+def _keys(campaign_id: int | None) -> tuple[int, ...]:
+    """The figures a contribution to a campaign moves: the campaign's and the overall ones."""
+    return (OVERALL,) if campaign_id is None else (campaign_id, OVERALL)
 
 
 def apply_change(before: Contribution | None, after: Contribution | None) -> None:
@@ -201,21 +209,27 @@ def apply_changes(changes: Iterable[tuple[Contribution | None, Contribution | No
     The caller holds the lock on every person concerned."""
     if transaction.get_connection().in_atomic_block is False:
         raise RuntimeError("indicator changes must run inside the record's transaction")
-    deltas: dict[tuple[int, int], _Delta] = defaultdict(_Delta)
+    # Summed by person and campaign first, then added to each figure the campaign moves:
+    # a bulk verification's thousands of records are summed once, not once a figure.
+    by_campaign: dict[tuple[int, int | None], _Delta] = defaultdict(_Delta)
     for before, after in changes:
         for contribution, sign in ((before, -1), (after, 1)):
             if contribution is None:
                 continue
-            for key in _keys(contribution):
-                delta = deltas[contribution.person_id, key]
-                delta.seconds += sign * sum(contribution.seconds_by_day.values())
-                delta.shifts += sign * contribution.shifts
-                for day, seconds in contribution.seconds_by_day.items():
-                    delta.days[day] += sign * seconds
-                for code, count in contribution.tasks.items():
-                    delta.tasks[code] += sign * count
-                for level, count in contribution.deeds.items():
-                    delta.deeds[level] += sign * count
+            delta = by_campaign[contribution.person_id, contribution.campaign_id]
+            days = contribution.seconds_by_day
+            delta.seconds += sign * sum(days.values())
+            delta.shifts += sign * contribution.shifts
+            for day, seconds in days.items():
+                delta.days[day] += sign * seconds
+            for code, count in contribution.tasks.items():
+                delta.tasks[code] += sign * count
+            for level, count in contribution.deeds.items():
+                delta.deeds[level] += sign * count
+    deltas: dict[tuple[int, int], _Delta] = defaultdict(_Delta)
+    for (person_id, campaign_id), summed in by_campaign.items():
+        for key in _keys(campaign_id):
+            deltas[person_id, key].add(summed)
     _apply({pair: delta for pair, delta in deltas.items() if not delta.is_zero()})
 
 
@@ -260,6 +274,7 @@ def _apply(deltas: dict[tuple[int, int], _Delta]) -> None:
         ).values_list("pk", "person_id", "campaign_key", "day", "seconds"):
             if (person_id, key) in stored:
                 stored[person_id, key][day] = (pk, seconds)
+    adapt_day = connection.ops.adapt_datefield_value
     created: list[tuple[int, int, str | None, int]] = []
     changed: list[tuple[int, int]] = []
     emptied: list[int] = []
@@ -273,7 +288,7 @@ def _apply(deltas: dict[tuple[int, int], _Delta]) -> None:
                 raise RuntimeError(f"negative service seconds for person {person_id} on {day}")
             if row_id is None:
                 days[day] = (None, seconds)
-                created.append((person_id, key, connection.ops.adapt_datefield_value(day), seconds))
+                created.append((person_id, key, adapt_day(day), seconds))
             elif seconds == 0:
                 del days[day]
                 emptied.append(row_id)
