@@ -263,38 +263,24 @@ def duty_check_in(
     return record
 
 
-def _relocked(record: DutyRecord) -> DutyRecord:
-    """The record read again under its lock (another request may have closed it since the
-    caller read it), with its post, the post's campaign and region, and its person, which
-    the checks and the audit event read: the caller's instances when it holds them (a view
-    reads them with the record) and they are still the record's, read with it otherwise."""
-    held = (
+def _with_relations(record: DutyRecord) -> DutyRecord:
+    """The record with its post, the post's campaign and region, and its person, which the
+    checks and the audit event read: the caller's instance when it holds them (a view reads
+    them with the record), read again with them otherwise."""
+    if (
         DutyRecord.post.is_cached(record)
         and DutyRecord.person.is_cached(record)
         and Post.campaign.is_cached(record.post)
         and Post.region.is_cached(record.post)
-    )
-    if held:
-        locked = DutyRecord.objects.select_for_update().get(pk=record.pk)
-        if (locked.post_id, locked.person_id) == (record.post_id, record.person_id):
-            locked.post, locked.person = record.post, record.person
-            return locked
-    return (
-        DutyRecord.objects.select_for_update(of=("self",))
-        .select_related("post__campaign", "post__region", "person")
-        .get(pk=record.pk)
+    ):
+        return record
+    return DutyRecord.objects.select_related("post__campaign", "post__region", "person").get(
+        pk=record.pk
     )
 
 
-_CHECK_OUT_FIELDS = (
-    "needs_review",
-    "ends_at",
-    "status",
-    "verified_by",
-    "verified_at",
-    "version",
-    "updated_at",
-)
+def _already_closed() -> str:
+    return _("This check-in has already been closed.")
 
 
 @transaction.atomic
@@ -310,9 +296,9 @@ def duty_check_out(
     scope = _scope(acting_user)
     _require(scope, record.post, record.person, Capability.DUTY_RECORD)
     _hold_person(record.person_id)
-    record = _relocked(record)
+    record = _with_relations(record)
     if record.status != Status.OPEN:
-        raise ValidationError(_("This check-in has already been closed."))
+        raise ValidationError(_already_closed())
     now = _second(timezone.now())
     ends_at = _second(at) if at else now
     if ends_at <= record.starts_at:
@@ -332,13 +318,23 @@ def duty_check_out(
     witnessed = not too_short and (
         scope is None or scope.can_on_post(record.post, Capability.DUTY_VERIFY)
     )
-    record.needs_review = too_short
-    record.ends_at = ends_at
-    record.status = Status.VERIFIED if witnessed else Status.PENDING
-    if witnessed:
-        record.verified_by, record.verified_at = acting_user, now
+    changes = {
+        "needs_review": too_short,
+        "ends_at": ends_at,
+        "status": Status.VERIFIED if witnessed else Status.PENDING,
+        "verified_by": acting_user if witnessed else None,
+        "verified_at": now if witnessed else None,
+        "updated_at": timezone.now(),
+    }
+    # Closed only if it is still open: an open record changes in no other way than by being
+    # closed (here, or by the closing of forgotten check-ins), so the caller's copy of it
+    # is current unless this finds it closed meanwhile.
+    closing = DutyRecord.objects.filter(pk=record.pk, status=Status.OPEN)
+    if not closing.update(version=F("version") + 1, **changes):
+        raise ValidationError(_already_closed())
+    for name, value in changes.items():
+        setattr(record, name, value)
     record.version += 1
-    record.save(update_fields=_CHECK_OUT_FIELDS)
     codes = _save_tasks(record, tasks or {}, replace=False)  # an open record has no counts
     indicators.apply_change(None, indicators.record_contribution(record, codes))
     _audit(acting_user, EventType.DUTY_CHECKED_OUT, record, new=record_snapshot(record, codes))

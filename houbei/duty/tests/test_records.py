@@ -312,6 +312,31 @@ def test_a_closed_campaign_takes_no_duty(world: World, frontline: Frontline, vol
         duty_check_in(acting_user=world.post_leader, post=frontline.checkpoint, person=volunteer)
 
 
+def test_a_check_in_closed_meanwhile_is_not_closed_again(
+    world: World, frontline: Frontline, volunteer, frozen_now
+):
+    """Two phones check the same person out: the second, holding the record as it was
+    when still open, is told it is closed; the shift counts once."""
+    frozen_now.move_to(at(20, 8))
+    record = duty_check_in(
+        acting_user=world.post_leader, post=frontline.checkpoint, person=volunteer
+    )
+    on_the_other_phone = DutyRecord.objects.select_related(
+        "post__campaign", "post__region", "person"
+    ).get(pk=record.pk)
+    frozen_now.move_to(at(20, 16))
+    duty_check_out(acting_user=world.post_leader, record=record)
+    frozen_now.move_to(at(20, 16, 5))
+    for stale in (on_the_other_phone, DutyRecord.objects.get(pk=record.pk)):
+        with translation.override("en"), pytest.raises(ValidationError, match="already been"):
+            duty_check_out(acting_user=world.town_x_admin, record=stale)
+    stored = DutyRecord.objects.get(pk=record.pk)
+    assert (stored.status, stored.ends_at, stored.version) == (Status.VERIFIED, at(20, 16), 2)
+    assert stored.verified_by == world.post_leader
+    assert (overall(volunteer).shifts, overall(volunteer).seconds) == (1, 8 * 3600)
+    assert on_the_other_phone.status == Status.OPEN  # nothing half-applied to it either
+
+
 def test_a_check_out_minutes_after_the_check_in_waits_for_review(
     world: World, frontline: Frontline, volunteer, frozen_now
 ):
