@@ -100,12 +100,17 @@ def sign_out(page: Page) -> None:
     page.wait_for_url(re.compile(r"/accounts/login/"))
 
 
-def screenshot(page: Page, name: str) -> Path:
+def screenshot(page: Page, name: str, *, as_scrolled: bool = False) -> Path:
     """Save a full-page screenshot as test-artifacts/screenshots/<name>.png. Scrolled to the
-    top first: the sticky top bar would otherwise be drawn halfway down the image."""
+    top first: the sticky top bar would otherwise be drawn halfway down the image.
+    ``as_scrolled``: what the screen shows where the user has scrolled to, instead (what
+    stays in reach there)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.evaluate("window.scrollTo(0, 0)")
     path = SCREENSHOTS / f"{name}.png"
+    if as_scrolled:
+        page.screenshot(path=str(path))
+        return path
+    page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(path), full_page=True)
     return path
 

@@ -57,6 +57,11 @@ def test_a_verifier_verifies_ticked_shifts_then_the_whole_narrowed_list(
     expect(phone.locator(".result-count")).to_contain_text("10")
     ticks = phone.locator("input[name=record]")
     expect(ticks).to_have_count(10)
+    # Far down the list, with its first rows scrolled away, the buttons stay in reach.
+    ticks.nth(9).scroll_into_view_if_needed()
+    expect(ticks.nth(0)).not_to_be_in_viewport()
+    expect(phone.get_by_test_id("verify-many")).to_be_in_viewport()
+    screenshot(phone, "phone-81-review-scrolled", as_scrolled=True)
     ticks.nth(0).check()
     ticks.nth(1).check()
     screenshot(phone, "phone-81-review-ticked")
