@@ -3,6 +3,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db.models import F
 from django.utils import timezone
 
 from houbei.accounts.models import User
@@ -107,6 +108,10 @@ def test_demo_loads_everything_once_and_again_changes_nothing():
     imported = DutyRecord.objects.filter(import_event__isnull=False)
     assert imported.count() == 21
     assert set(imported.values_list("source", "status")) == {(Source.IMPORT, Status.PENDING)}
+    # No shift of the demo was verified by whoever entered it (the services' rule).
+    verified = DutyRecord.objects.filter(status=Status.VERIFIED).exclude(source=Source.CHECK_IN)
+    assert verified.exists()
+    assert not verified.filter(recorded_by=F("verified_by")).exists()
 
     call_command("demo", "--no-serve", stdout=io.StringIO())
     report = io.StringIO()
