@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import connection
 
 from houbei.audit.models import AuditChainHead, AuditEvent
+from houbei.lib.models import for_update
 
 GENESIS = "0" * 64
 
@@ -76,11 +77,10 @@ _HEAD = connection.ops.quote_name(AuditChainHead._meta.db_table)
 
 
 def _locked_head() -> tuple[int, str]:
-    """The head's number and hash, its row locked until the transaction ends (SQLite
-    locks the whole database for a writing transaction); made on the first event ever."""
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""  # as lock_row
+    """The head's number and hash, its row locked until the transaction ends; made on the
+    first event ever."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT sequence, last_hash FROM {_HEAD} WHERE id = 1{lock}")  # noqa: S608
+        cursor.execute(f"SELECT sequence, last_hash FROM {_HEAD} WHERE id = 1{for_update()}")  # noqa: S608
         row = cursor.fetchone()
     if row is None:
         head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)

@@ -146,17 +146,23 @@ def upsert_models(
         cursor.executemany(sql, [prepared(instance) for instance in objects])
 
 
+def for_update() -> str:
+    """The clause that locks the rows a written-out SELECT reads, until the transaction
+    ends: `` FOR UPDATE``; nothing on SQLite, which locks the whole database for a writing
+    transaction."""
+    return " FOR UPDATE" if connection.features.has_select_for_update else ""
+
+
 def lock_row(model: type[models.Model], pk: int) -> None:
     """Lock one row until the transaction ends (``SELECT … FOR UPDATE``; SQLite locks the
     whole database for a writing transaction), the statement written out: taken on every
     change of a person's duty, where compiling it through the ORM took longer than running
     it. ``DoesNotExist`` when there is no such row."""
     quote = connection.ops.quote_name
-    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT 1 FROM {quote(model._meta.db_table)}"  # noqa: S608 - the model's names
-            f" WHERE {quote(model._meta.pk.column)} = %s{lock}",
+            f" WHERE {quote(model._meta.pk.column)} = %s{for_update()}",
             [int(pk)],
         )
         if cursor.fetchone() is None:
