@@ -144,3 +144,27 @@ def test_every_scope_finds_the_merged_villages_without_reading_all_regions(world
     assert list(merged_regions()) == [
         (world.village_merged.code, Level.VILLAGE, world.village_a.code)
     ]
+
+
+def test_a_users_grants_are_read_once_and_forgotten_when_a_grant_changes(
+    world: World, django_assert_num_queries
+):
+    """The grants are kept on the user instance (decision 0009): read once for the request
+    and every service it calls, forgotten on that instance when a grant is added or
+    revoked through it."""
+    from houbei.accounts.services import grant_add, grant_revoke
+
+    user = world.secretary_a
+    assert not Scope.for_user(user).covers(world.village_b, Capability.PEOPLE_VIEW)
+    with django_assert_num_queries(0):
+        assert Scope.for_user(user).covers(world.village_a, Capability.PEOPLE_VIEW)
+    grant_add(
+        acting_user=world.town_x_admin,
+        user=user,
+        region=world.village_b,
+        role=Role.VILLAGE_SECRETARY,
+    )
+    assert Scope.for_user(user).covers(world.village_b, Capability.PEOPLE_VIEW)
+    grant_revoke(acting_user=world.town_x_admin, grant=user.grants.get(region=world.village_b))
+    assert not Scope.for_user(user).covers(world.village_b, Capability.PEOPLE_VIEW)
+    assert Scope.for_user(user).covers(world.village_a, Capability.PEOPLE_VIEW)
