@@ -52,7 +52,7 @@ ModelT = TypeVar("ModelT", bound=models.Model)
 # instance keeps what it read until it is dropped, at the latest when its request ends —
 # as Django's own permission cache does.
 _MEMO = "_houbei_scope_memo"
-_regions_changed = [0]  # how many times regions changed in this process
+_region_changes = [0]  # how many times regions changed in this process
 
 
 def forget_scope(user: User) -> None:
@@ -62,7 +62,7 @@ def forget_scope(user: User) -> None:
 
 def forget_merged_regions() -> None:
     """Regions have changed: every scope reads the merged ones again."""
-    _regions_changed[0] += 1
+    _region_changes[0] += 1
 
 
 @dataclass(frozen=True)
@@ -154,9 +154,9 @@ class Scope:
         if not self.grants:
             return ()
         remembered = self._memo.get("merged")
-        if remembered is None or remembered[0] != _regions_changed[0]:
+        if remembered is None or remembered[0] != _region_changes[0]:
             remembered = self._memo["merged"] = (
-                _regions_changed[0],
+                _region_changes[0],
                 tuple((code, Level(level), target) for code, level, target in merged_regions()),
             )
         merged: tuple[tuple[str, Level, str], ...] = remembered[1]
