@@ -38,7 +38,7 @@ def database_url(database: str, profile: str, seed: int) -> str:
     return f"{PG_URL}/{name}"
 
 
-def measure(database: str, profile: str, seed: int, quick: bool) -> dict[str, Any]:
+def measure(database: str, profile: str, seed: int, quick: bool, *options: str) -> dict[str, Any]:
     """One child process: prepare (synthesize once, then reuse) and measure."""
     env = {
         **os.environ,
@@ -48,6 +48,7 @@ def measure(database: str, profile: str, seed: int, quick: bool) -> dict[str, An
     command = [sys.executable, "-m", "bench.measure", "--profile", profile, "--seed", str(seed)]
     if quick:
         command.append("--quick")
+    command += options
     done = subprocess.run(  # noqa: S603 - our own interpreter and module
         command, env=env, cwd=ROOT, check=True, capture_output=True, text=True
     )
@@ -61,18 +62,27 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="district on SQLite only")
     parser.add_argument("--seed", type=int, default=1)
     options = parser.parse_args()
-    runs = (
-        [("sqlite", "district")]
-        if options.quick
-        else [(db, profile) for db in ("sqlite", "postgres") for profile in ("district", "city")]
-    )
     started = time.perf_counter()
     figures: dict[str, dict[str, dict[str, Any]]] = {}
-    for database, profile in runs:
-        sys.stderr.write(f"== {database} {profile}\n")
-        figures.setdefault(database, {})[profile] = measure(
-            database, profile, options.seed, options.quick
-        )
+    for database in ["sqlite"] if options.quick else ["sqlite", "postgres"]:
+        figures[database] = by_profile = {}
+        if options.quick:
+            sys.stderr.write(f"== {database} district\n")
+            by_profile["district"] = measure(database, "district", options.seed, True)
+            continue
+        for profile in ("district", "city"):
+            sys.stderr.write(f"== {database} {profile}\n")
+            by_profile[profile] = measure(
+                database, profile, options.seed, False, "--without-compared"
+            )
+        # What is compared between the two: measured in one process, taking turns.
+        sys.stderr.write(f"== {database} district and city, taking turns\n")
+        city_url = database_url(database, "city", options.seed)
+        both = measure(database, "district", options.seed, False, "--compared-with", city_url)
+        for profile, parts in both.items():
+            seconds = parts.pop("run_seconds")
+            by_profile[profile].update(parts)
+            by_profile[profile]["run_seconds"].update(seconds)
     rows = [row for target in TARGETS for row in evaluate(target, figures)]
     _print(rows)
     RESULTS.write_text(

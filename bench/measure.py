@@ -19,9 +19,10 @@ import threading
 import time
 import warnings
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import django
 
@@ -33,7 +34,9 @@ from django.conf import settings  # noqa: E402
 from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, transaction  # noqa: E402
+from django.db import connection, connections, transaction  # noqa: E402
+from django.db.backends.base.base import BaseDatabaseWrapper  # noqa: E402
+from django.db.utils import load_backend  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
@@ -95,6 +98,7 @@ EXPORT_DAYS = 15  # ≈ 100 000 duty records of one synthetic district
 # 20 000 the query and the workbook's setup weigh a fifth more (1.9–2.1 × xlsxwriter
 # against 1.6–1.8), for 12 seconds saved.
 QUICK_EXPORT_DAYS = EXPORT_DAYS
+T = TypeVar("T")
 
 
 def prepare(profile: str, seed: int) -> Region:
@@ -107,6 +111,41 @@ def prepare(profile: str, seed: int) -> Region:
     else:
         analyze()  # as autovacuum would have, after migrations that rewrote tables
     return Region.objects.get(code=codes[0])
+
+
+class Samples(list[float]):
+    """The seconds of one measurement's samples, kept as they are until the rounds of a
+    comparison are pooled (``pooled``), then given as percentiles."""
+
+
+@dataclass(frozen=True)
+class Turn:
+    """Which of a comparison's rounds a measurement is (``scale``): each round takes its
+    share of the samples. One round by itself, all of them."""
+
+    index: int = 0
+    rounds: int = 1
+
+    def share(self, items: list[T]) -> list[T]:
+        return items[self.index :: self.rounds]
+
+    def count(self, total: int) -> int:
+        return -(-total // self.rounds)
+
+
+def pooled(results: list[dict[str, Any]]) -> dict[str, Any]:
+    """One measurement's rounds as one: the samples of every round pooled into percentiles
+    (those under "samples" given beside the other figures, the others under their names),
+    the other figures (how many people, records) as the first round gave them."""
+    summary: dict[str, Any] = {}
+    for key, value in results[0].items():
+        if not isinstance(value, Samples):
+            summary[key] = value
+        elif key == "samples":
+            summary.update(percentiles([s for found in results for s in found[key]]))
+        else:
+            summary[key] = percentiles([s for found in results for s in found[key]])
+    return summary
 
 
 def percentiles(samples: list[float]) -> dict[str, float]:
@@ -199,13 +238,13 @@ def _xlsxwriter(headers: list[str], rows: list[Any]) -> None:
 # --- name search over everyone ------------------------------------------------------------------
 
 
-def search(quick: bool) -> dict[str, Any]:
+def search(quick: bool, turn: Turn = Turn()) -> dict[str, Any]:
     scope = Scope.reading(Region.objects.get(code=PROVINCE_CODE))
     total = Person.objects.count()
     stride = max(1, total // (15 if quick else 40))
     names = list(Person.objects.order_by("pk").values_list("name", flat=True)[::stride])
     queries = []
-    for name in names:
+    for name in turn.share(names):
         queries += [name, to_traditional(name), "".join(s[0] for s in pinyin_syllables(name))]
 
     def one(query: str) -> None:
@@ -216,7 +255,7 @@ def search(quick: bool) -> dict[str, Any]:
         list(people[:25])
 
     one(queries[0])  # warm up
-    return {"people": total, **percentiles([timed(partial(one, q)) for q in queries])}
+    return {"people": total, "samples": Samples(timed(partial(one, q)) for q in queries)}
 
 
 # --- the dashboard of a district admin ----------------------------------------------------------
@@ -228,20 +267,20 @@ def _district_admin(district: Region) -> User:
     return user
 
 
-def dashboard(district: Region, quick: bool) -> dict[str, Any]:
+def dashboard(district: Region, quick: bool, turn: Turn = Turn()) -> dict[str, Any]:
     user = _district_admin(district)
     client = Client(SERVER_NAME="localhost")
     client.force_login(user)
     client.get("/reports/")  # warm up
-    samples = []
-    for _ in range(3 if quick else 10):
+    samples = Samples()
+    for _ in range(turn.count(3 if quick else 10)):
         cache.clear()  # the time to compute it (a cached dashboard is the throughput's case)
         started = time.perf_counter()
         response = client.get("/reports/")
         samples.append(time.perf_counter() - started)
         assert response.status_code == 200, response.status_code
     people = Person.objects.filter(village__parent__parent=district).count()
-    return {"people": people, **percentiles(samples)}
+    return {"people": people, "samples": samples}
 
 
 # --- vacancy recommendation: a town's pool against a district's ----------------------------------
@@ -699,7 +738,7 @@ def _new_people(village: Region, count: int) -> list[tuple[Person, str]]:
     return made
 
 
-def verified_record(district: Region, quick: bool) -> dict[str, Any]:
+def verified_record(district: Region, quick: bool, turn: Turn = Turn()) -> dict[str, Any]:
     """A town admin checks people in and out of a post (a witnessed shift, verified at once):
     the service with its checks, audit events and indicators, against the ten statements
     that leave the same rows (record opened, closed and verified, two chained audit events,
@@ -712,7 +751,7 @@ def verified_record(district: Region, quick: bool) -> dict[str, Any]:
             username="bench-town", defaults={"display_name": "测"}
         )
         Grant.objects.get_or_create(user=admin, role=Role.TOWN_ADMIN, region=town)
-        count = QUICK_RECORDS if quick else RECORDS
+        count = turn.count(QUICK_RECORDS if quick else RECORDS)
         # The village's own people, with the indicators they already have.
         people = list(Person.objects.filter(village=post.region).order_by("pk")[: 2 * count])
         assert len(people) == 2 * count, "the district has too few people in its first village"
@@ -728,14 +767,13 @@ def verified_record(district: Region, quick: bool) -> dict[str, Any]:
             assert closed.status == Status.VERIFIED
 
         floor = _raw_verified_record(post, admin, starts, ends)
-        service_samples = [timed(partial(service, person)) for person in people[:count]]
-        floor_samples = [timed(partial(floor, person)) for person in people[count:]]
+        service_samples, floor_samples = Samples(), Samples()
+        for first, second in zip(people[:count], people[count:], strict=True):
+            # Taking turns, as the machine's pace drifts.
+            service_samples.append(timed(partial(service, first)))
+            floor_samples.append(timed(partial(floor, second)))
         transaction.set_rollback(True)
-    return {
-        "records": count,
-        "service": percentiles(service_samples),
-        "floor": percentiles(floor_samples),
-    }
+    return {"service": service_samples, "floor": floor_samples}
 
 
 def _raw_verified_record(
@@ -963,16 +1001,27 @@ def main() -> None:
     parser.add_argument("--profile", required=True)
     parser.add_argument("--seed", type=int, required=True)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument(
+        "--compared-with",
+        metavar="URL",
+        help="the city's database: measure only the parts compared between a district and a"
+        " city, in this process's database (the district's) and the city's, taking turns",
+    )
+    parser.add_argument(
+        "--without-compared",
+        action="store_true",
+        help="leave out the parts a --compared-with run measures",
+    )
     options = parser.parse_args()
-    district = prepare(options.profile, options.seed)
     settings.DEBUG = False  # measured as in production: no query log
     quick = options.quick
-    parts: dict[str, Callable[[], dict[str, Any]]] = {
-        "export": partial(export, district, quick),
-        "search": partial(search, quick),
-        "dashboard": partial(dashboard, district, quick),
-        "verified_record": partial(verified_record, district, quick),
-    }
+    if options.compared_with:
+        print(json.dumps(compared(options.compared_with, options.seed), default=str))
+        return
+    district = prepare(options.profile, options.seed)
+    parts: dict[str, Callable[[], dict[str, Any]]] = {"export": partial(export, district, quick)}
+    if not options.without_compared:
+        parts.update(_compared_parts(district, quick, Turn()))
     if options.profile == "district":  # one server's answer; the data size is not the point
         parts["people_import"] = partial(people_import, district, quick)
         parts["duty_import"] = partial(duty_import, district, quick)
@@ -987,9 +1036,83 @@ def main() -> None:
     result: dict[str, Any] = {"run_seconds": {}}
     for name, measure in parts.items():
         started = time.perf_counter()
-        result[name] = measure()
+        result[name] = pooled([measure()])
         result["run_seconds"][name] = round(time.perf_counter() - started, 1)
     print(json.dumps(result, default=str))
+
+
+# --- district against city, in one process -------------------------------------------------------
+
+# What is compared between a district's database and a city's (the cost must not grow with
+# the data) is measured in one process, the two databases taking turns round by round and
+# the samples of each pooled. Measured in two processes minutes apart, as the other parts
+# are, the same code's city / district came out anywhere from 0.9 to 1.5: the machine's
+# pace drifts by a third over minutes (and the city's process followed the district's
+# sixteen gunicorn clients), which is the comparison's noise, not the data's.
+COMPARED_ROUNDS = 4
+
+
+def _compared_parts(
+    district: Region, quick: bool, turn: Turn
+) -> dict[str, Callable[[], dict[str, Any]]]:
+    return {
+        "search": partial(search, quick, turn),
+        "dashboard": partial(dashboard, district, quick, turn),
+        "verified_record": partial(verified_record, district, quick, turn),
+    }
+
+
+def compared(city_url: str, seed: int) -> dict[str, dict[str, Any]]:
+    """The compared parts in the district's database (this process's) and the city's, made
+    and prepared by their own runs before: COMPARED_ROUNDS rounds, each measuring its share
+    of the samples in both, the order reversed every other round."""
+    del seed  # the databases are the seed's already
+    databases = {"district": connections["default"], "city": _connection_to(city_url)}
+    found: dict[str, dict[str, list[dict[str, Any]]]] = {p: {} for p in databases}
+    seconds: dict[str, dict[str, float]] = {p: {} for p in databases}
+    for index in range(COMPARED_ROUNDS):
+        turn = Turn(index, COMPARED_ROUNDS)
+        for profile in list(databases)[:: 1 if index % 2 == 0 else -1]:
+            _use(databases[profile])
+            district = Region.objects.get(code=district_codes(PROFILES[profile])[0])
+            for name, measure in _compared_parts(district, quick=False, turn=turn).items():
+                started = time.perf_counter()
+                found[profile].setdefault(name, []).append(measure())
+                spent = time.perf_counter() - started
+                seconds[profile][name] = seconds[profile].get(name, 0) + spent
+    _use(databases["district"])
+    return {
+        profile: {
+            "run_seconds": {name: round(spent, 1) for name, spent in seconds[profile].items()},
+            **{name: pooled(rounds) for name, rounds in found[profile].items()},
+        }
+        for profile in databases
+    }
+
+
+def _connection_to(url: str) -> BaseDatabaseWrapper:
+    """A connection to another database on the same terms as the default one (its engine,
+    options, time zone), to stand in for it (``_use``)."""
+    import dj_database_url
+
+    parsed = dj_database_url.parse(url)
+    config = {
+        **connections.settings["default"],
+        "NAME": parsed["NAME"],
+        "USER": parsed["USER"],
+        "PASSWORD": parsed["PASSWORD"],
+        "HOST": parsed["HOST"],
+        "PORT": parsed["PORT"],
+    }
+    wrapper: BaseDatabaseWrapper = load_backend(config["ENGINE"]).DatabaseWrapper(config, "default")
+    return wrapper
+
+
+def _use(database: BaseDatabaseWrapper) -> None:
+    """Make ``database`` the default connection of everything that follows in this thread
+    (the ORM, the services, the test client's requests)."""
+    connections["default"] = database
+    ContentType.objects.clear_cache()  # content type ids are each database's own
 
 
 if __name__ == "__main__":
