@@ -1011,11 +1011,14 @@ def duty_records_verify_many(*, acting_user: User | None, record_ids: Iterable[i
 
 
 def _among(field: str, ids: Collection[int]) -> Q:
-    """``field`` among thousands of ids, with their bounds written beside the list: they
-    show PostgreSQL's planner that the list is one narrow stretch of the index (an
-    import's records are consecutive), which it would otherwise price as a scan of the
-    whole table (5 000 records of an import just saved: 41 → 4 ms)."""
-    return Q(**{f"{field}__gte": min(ids), f"{field}__lte": max(ids), f"{field}__in_ids": ids})
+    """``field`` among thousands of ids; a run of consecutive ones (an import's records,
+    verified together) as the range it is. PostgreSQL's planner prices a list of thousands
+    as one index descent each and then finds a scan of the whole table cheaper: 5 000
+    records of an import just saved took 26–41 ms that way, 4 ms by their range."""
+    low, high = min(ids), max(ids)
+    if high - low + 1 == len(ids):  # ids are distinct: the run has no gap
+        return Q(**{f"{field}__gte": low, f"{field}__lte": high})
+    return Q(**{f"{field}__in_ids": ids})
 
 
 # Records one bulk verification event lists at most (its page shows them 100 at a time).
