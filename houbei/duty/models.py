@@ -123,11 +123,13 @@ class Status(models.TextChoices):
 class DutyRecord(TimeStampedModel):
     """Who actually served where and when, what they did, and who vouches for it."""
 
+    # No index of their own: the (person, start) and (post, start) indexes below serve every
+    # lookup by person or post, and each index more is written on every insert and update.
     person = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="duty_records"
+        "people.Person", on_delete=models.PROTECT, related_name="duty_records", db_index=False
     )
     post = models.ForeignKey(
-        "campaigns.Post", on_delete=models.PROTECT, related_name="duty_records"
+        "campaigns.Post", on_delete=models.PROTECT, related_name="duty_records", db_index=False
     )
     # Denormalised from the post: indicators and reports are per campaign.
     campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="+")
