@@ -499,8 +499,9 @@ def duty_record_create_many(
     scope = _scope(acting_user)
     now = _second(timezone.now())
     people = _lock_people({data.person.id: data.person for _post, data in entries})
+    spans = _Spans()
     timed = [
-        (post, people[data.person.id], _second(data.starts_at), _second(data.ends_at), data)
+        (post, people[data.person.id], *spans.of(data.starts_at, data.ends_at), data)
         for post, data in entries
     ]
     busy: dict[int, _Busy] = {pk: _Busy() for pk in people}
@@ -516,7 +517,7 @@ def duty_record_create_many(
         problems = _entry_problems(
             scope, post, person, starts_at, ends_at, now, permitted, time_problems
         )
-        start, end = int(starts_at.timestamp()), int(ends_at.timestamp())
+        start, end = spans.epochs[starts_at, ends_at]
         if not problems:
             other = busy[person.id].overlapping(start, end)
             if other is not None:
@@ -532,6 +533,24 @@ def duty_record_create_many(
     ids = dict(zip(accepted, reserve_ids(DutyRecord, len(accepted)), strict=True))
     _insert_pending(acting_user, timed, ids, source, now)
     return EntriesSaved(ids, refused)
+
+
+class _Spans:
+    """The spans of a batch's entries, each to the second and in epoch seconds, worked out
+    once for each distinct start and end (a log repeats its shift times on every day)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[tuple[dt.datetime, dt.datetime], tuple[dt.datetime, dt.datetime]] = {}
+        self.epochs: dict[tuple[dt.datetime, dt.datetime], tuple[int, int]] = {}
+
+    def of(self, starts_at: dt.datetime, ends_at: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+        """The span to the second (remembered with its epoch seconds)."""
+        key = (starts_at, ends_at)
+        span = self.seconds.get(key)
+        if span is None:
+            span = self.seconds[key] = (_second(starts_at), _second(ends_at))
+            self.epochs[span] = (int(span[0].timestamp()), int(span[1].timestamp()))
+        return span
 
 
 def _shifts_near(
