@@ -529,6 +529,31 @@ def test_records_verified_together_count_as_if_verified_one_by_one(
     assert list(verify()) == []
 
 
+def test_records_verified_together_are_exactly_those_asked_for(
+    world: World, frontline: Frontline, volunteer
+):
+    """A run of consecutive ids is read as its range, other ids as a list: either way the
+    records beside them stay as they were."""
+    records = [
+        duty_record_create(
+            acting_user=world.secretary_a,
+            post=frontline.checkpoint,
+            data=DutyInput(volunteer, at(day, 8), at(day, 16)),
+        )
+        for day in range(10, 15)
+    ]
+    assert [r.pk for r in records] == list(range(records[0].pk, records[0].pk + 5))
+    run = [records[2], records[1]]  # the range: the records on either side are left
+    ticked = [records[4], records[0]]  # with a gap: the list
+    for chosen in (run, ticked):
+        assert duty_records_verify_many(
+            acting_user=world.town_x_admin, record_ids=[r.pk for r in chosen]
+        ) == len(chosen)
+    statuses = [DutyRecord.objects.get(pk=r.pk).status for r in records]
+    assert statuses == [Status.VERIFIED] * 3 + [Status.PENDING, Status.VERIFIED]
+    assert overall(volunteer).shifts == 4
+
+
 def test_records_verified_together_are_all_verified_or_none(
     world: World, frontline: Frontline, volunteer
 ):
