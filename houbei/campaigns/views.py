@@ -87,6 +87,7 @@ def campaign_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             "posts": post_list(scope=request.scope, campaign=campaign),
             "can_manage": request.scope.covers(campaign.region, Capability.CAMPAIGN_MANAGE),
             "can_add_post": request.scope.can(Capability.POST_MANAGE),
+            "can_import": request.scope.can(Capability.DUTY_RECORD),
         },
     )
 

@@ -22,6 +22,7 @@ from houbei.accounts.models import User
 from houbei.accounts.roles import Capability
 from houbei.accounts.scoping import Scope
 from houbei.campaigns.models import Campaign, Post
+from houbei.campaigns.selectors import post_list
 from houbei.duty.models import Source, TaskKind
 from houbei.duty.services.records import DutyInput, duty_record_create_many
 from houbei.imports.people import Rejected, Rejection, parse_birth
@@ -96,7 +97,16 @@ def _plan(scope: Scope | None, data: bytes, filename: str, campaign: Campaign) -
     table = read_table(data, filename, synonyms)
     plan = DutyPlan(campaign=campaign, table=table)
     task_columns = [column for column in table.fields if column and column.startswith("task:")]
-    posts = {p.name: p for p in Post.objects.filter(campaign=campaign).select_related("region")}
+    # The posts the user sees (all of them from the command line): another village's post
+    # is as unknown to the file as one that does not exist.
+    posts = {
+        p.name: p
+        for p in (
+            Post.objects.filter(campaign=campaign).select_related("region", "campaign")
+            if scope is None
+            else post_list(scope=scope, campaign=campaign)
+        )
+    }
     seen: dict[tuple[int, dt.datetime], int] = {}
     people = _People(scope, table.rows, posts)
     times = _Times(campaign)

@@ -16,7 +16,30 @@ class RegionChoiceField(forms.ModelChoiceField[Region]):
         return obj.name
 
 
-class PeopleUploadForm(forms.Form):
+class _UploadForm(forms.Form):
+    """A workbook to check: at most HOUBEI_IMPORT_MAX_BYTES."""
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.HOUBEI_IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)d MB; split it by village.")
+                % {"mb": settings.HOUBEI_IMPORT_MAX_BYTES // (1024 * 1024)}
+            )
+        return upload
+
+
+class DutyUploadForm(_UploadForm):
+    file = forms.FileField(
+        label=gettext_lazy("Duty log workbook"),
+        help_text=gettext_lazy(
+            "Excel (.xlsx, .xls) or CSV, one shift per row. Nothing is saved before you "
+            "confirm; the shifts saved wait for verification."
+        ),
+    )
+
+
+class PeopleUploadForm(_UploadForm):
     file = forms.FileField(
         label=gettext_lazy("Roster workbook"),
         help_text=gettext_lazy(
@@ -37,12 +60,3 @@ class PeopleUploadForm(forms.Form):
         field.queryset = regions
         if regions.count() == 1:
             field.initial = regions.first()
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.HOUBEI_IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)d MB; split it by village.")
-                % {"mb": settings.HOUBEI_IMPORT_MAX_BYTES // (1024 * 1024)}
-            )
-        return upload

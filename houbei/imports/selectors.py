@@ -23,4 +23,6 @@ def import_regions(*, scope: Scope) -> QuerySet[Region]:
 
 def upload_get(*, user: User, key: str) -> Upload:
     """The user's own upload; anyone else's answers 404 like a missing one."""
-    return get_or_404(Upload.objects.select_related("region"), key=key, requested_by=user)
+    return get_or_404(
+        Upload.objects.select_related("region", "campaign"), key=key, requested_by=user
+    )

@@ -1,7 +1,7 @@
-"""The web's two steps over the import engine: ``upload_preview`` (reads, checks, keeps the
-file; writes no person) and ``upload_apply`` (reads the file again, imports in one
-transaction, keeps the rejected rows as a workbook). Large files are applied by a background
-job with progress."""
+"""The web's two steps over the import engines: ``upload_preview`` for a roster and
+``duty_upload_preview`` for a duty log (read, check, keep the file; write nothing), then
+``upload_apply`` for either (reads the file again, imports in one transaction, keeps the
+rejected rows as a workbook). Large files are applied by a background job with progress."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import os
 import tempfile
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -20,7 +20,10 @@ from django.utils.translation import gettext as _
 from houbei.accounts.models import User
 from houbei.accounts.roles import Capability
 from houbei.accounts.scoping import Scope
-from houbei.imports.models import Upload, UploadStatus
+from houbei.campaigns.models import Campaign, CampaignStatus
+from houbei.campaigns.selectors import campaign_list
+from houbei.imports.duty import DutyPlan, apply_duty_import, plan_duty_import
+from houbei.imports.models import Upload, UploadKind, UploadStatus
 from houbei.imports.people import (
     PeoplePlan,
     apply_people_import,
@@ -49,14 +52,52 @@ def upload_preview(
         region=region,
         update=update_existing,
     )
-    file.seek(0)
-    upload = Upload(
-        requested_by=acting_user,
-        region=region,
-        update_existing=update_existing,
-        filename=file.name or "upload",
-        preview={**plan.summary(), "sheet": plan.table.sheet, "updates": _updates(plan)},
+    return _kept(
+        file,
+        Upload(
+            kind=UploadKind.PEOPLE,
+            requested_by=acting_user,
+            region=region,
+            update_existing=update_existing,
+            filename=file.name or "upload",
+            preview={**plan.summary(), "sheet": plan.table.sheet, "updates": _updates(plan)},
+        ),
     )
+
+
+def duty_upload_preview(*, acting_user: User, file: UploadedFile, campaign: Campaign) -> Upload:
+    """Check every row of a duty log of ``campaign`` as the user would record it (their
+    posts, their people); UnreadableFile when it cannot be read, ValidationError when the
+    campaign no longer takes records."""
+    scope = Scope.for_user(acting_user)
+    if not scope.can(Capability.DUTY_RECORD):
+        raise PermissionDenied
+    if not campaign_list(scope=scope).filter(pk=campaign.pk).exists():
+        raise PermissionDenied
+    if campaign.status != CampaignStatus.ACTIVE:
+        raise ValidationError(
+            _("%(campaign)s has ended: its duty records can no longer change.")
+            % {"campaign": campaign.name}
+        )
+    plan = plan_duty_import(
+        scope=scope, data=file.read(), filename=file.name or "upload", campaign=campaign
+    )
+    return _kept(
+        file,
+        Upload(
+            kind=UploadKind.DUTY,
+            requested_by=acting_user,
+            region=campaign.region,
+            campaign=campaign,
+            filename=file.name or "upload",
+            preview={**plan.summary(), "sheet": plan.table.sheet},
+        ),
+    )
+
+
+def _kept(file: UploadedFile, upload: Upload) -> Upload:
+    """The upload saved, with its file in private storage until it is applied."""
+    file.seek(0)
     upload.file.save(f"{upload.key}{os.path.splitext(upload.filename)[1]}", file, save=False)
     upload.save()
     return upload
@@ -76,7 +117,7 @@ def upload_apply(*, acting_user: User, upload: Upload) -> Job | None:
     if upload.preview.get("accepted", 0) > settings.HOUBEI_IMPORT_INLINE_ROWS:
         return job_start(
             acting_user=acting_user,
-            kind="imports.people",
+            kind=f"imports.{upload.kind}",
             params={"upload": str(upload.key)},
             title=_("Import: %(file)s") % {"file": upload.filename},
         )
@@ -90,22 +131,31 @@ def _apply(upload: Upload, progress: Progress | None) -> str:
     user = upload.requested_by
     with upload.file.open("rb") as handle:
         data = handle.read()
-    plan = plan_people_import(
-        scope=Scope.for_user(user),
-        data=data,
-        filename=upload.filename,
-        region=upload.region,
-        update=upload.update_existing,
-    )
+    scope = Scope.for_user(user)
+    plan: PeoplePlan | DutyPlan
     path = ""
     try:
         with transaction.atomic():
-            result = apply_people_import(acting_user=user, plan=plan, progress=progress)
-            upload.result = {
-                "created": result.created,
-                "updated": result.updated,
-                "rejected": plan.summary()["rejected"],
-            }
+            if upload.kind == UploadKind.DUTY:
+                plan = plan_duty_import(
+                    scope=scope, data=data, filename=upload.filename, campaign=upload.duty_campaign
+                )
+                saved = apply_duty_import(acting_user=user, plan=plan, progress=progress)
+                upload.result = {"created": saved, "rejected": plan.summary()["rejected"]}
+            else:
+                plan = plan_people_import(
+                    scope=scope,
+                    data=data,
+                    filename=upload.filename,
+                    region=upload.region,
+                    update=upload.update_existing,
+                )
+                result = apply_people_import(acting_user=user, plan=plan, progress=progress)
+                upload.result = {
+                    "created": result.created,
+                    "updated": result.updated,
+                    "rejected": plan.summary()["rejected"],
+                }
             upload.status = UploadStatus.APPLIED
             upload.applied_at = timezone.now()
             handle = tempfile.NamedTemporaryFile(suffix=".xlsx", delete=False)  # noqa: SIM115
@@ -124,10 +174,11 @@ def _apply(upload: Upload, progress: Progress | None) -> str:
     return path
 
 
+@job_handler("imports.duty")
 @job_handler("imports.people")
 def import_job(job: Job, progress: Progress) -> tuple[str, str]:
     """The import as a job; its file is the workbook of rejected rows (empty if none)."""
-    upload = Upload.objects.select_related("requested_by", "region").get(
+    upload = Upload.objects.select_related("requested_by", "region", "campaign").get(
         key=job.params["upload"], requested_by=job.requested_by
     )
     return _("rejected-rows") + ".xlsx", _apply(upload, progress)

@@ -6,6 +6,7 @@ app_name = "imports"
 urlpatterns = [
     path("people/", views.people_upload, name="people"),
     path("people/example.xlsx", views.example, name="example"),
+    path("duty/<int:campaign_pk>/", views.duty_upload, name="duty"),
     path("<uuid:key>/", views.preview, name="preview"),
     path("<uuid:key>/apply/", views.apply, name="apply"),
     path("<uuid:key>/result/", views.result, name="result"),

@@ -1739,6 +1739,32 @@ CASES = [
         )
     ],
     Case("imports:example", "get", "secretary_a", 200, readonly="auditor", forbidden=NO_REGISTRY),
+    *[
+        Case(
+            "imports:duty",
+            method,
+            "secretary_a",
+            status,
+            args=campaign_pk,
+            data=data,
+            other="auditor_other",
+            readonly="auditor",
+            forbidden=("post_leader",),
+        )
+        for method, status, data in (
+            ("get", 200, None),
+            (
+                "post",
+                302,
+                lambda w, r: {
+                    "file": SimpleUploadedFile(
+                        "值守.csv",
+                        "日期,岗位,姓名,上岗时间,下岗时间\n2020-02-03,唐家湾卡点,王强,08:00,16:00\n".encode(),
+                    )
+                },
+            ),
+        )
+    ],
     Case(
         "imports:people",
         "get",
