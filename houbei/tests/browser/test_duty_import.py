@@ -5,6 +5,7 @@ for that shift; the district reads the import itself in the audit log on a deskt
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -12,7 +13,7 @@ from pytest_django.live_server_helper import LiveServer
 
 from houbei.audit.models import AuditEvent, EventType
 from houbei.conftest import Frontline, World
-from houbei.duty.models import DutyRecord
+from houbei.duty.models import DutyRecord, Source, Status
 from houbei.imports.duty import apply_duty_import, plan_duty_import
 from houbei.tests.browser.conftest import assert_no_horizontal_scroll, screenshot, sign_in
 from houbei.tests.factories import make_person, xlsx
@@ -68,3 +69,60 @@ def test_an_imported_shift_shows_its_import_first_in_its_history(
     expect(listed).to_contain_text("2020-02-04 22:00")
     expect(listed).to_contain_text("摸排户数 12")
     screenshot(desktop, "desktop-80-import-event")
+
+
+def test_a_secretary_imports_a_checkpoints_log_from_the_campaign_page(
+    phone: Page,
+    desktop: Page,
+    live_server: LiveServer,
+    transactional_db: None,
+    world: World,
+    frontline: Frontline,
+    tmp_path: Path,
+) -> None:
+    """On a phone: the campaign's page → 导入值守记录 → the file checked (one row ready, one
+    handed back with its reason) → imported → the shift waits in the review queue, where
+    the town admin on a desktop finds it."""
+    make_person(world.village_a, "王强")
+    log = tmp_path / "唐家湾卡点值守登记.xlsx"
+    log.write_bytes(
+        xlsx(
+            [
+                ["日期", "岗位", "姓名", "上岗时间", "下岗时间", "工作内容"],
+                ["2020-02-03", "唐家湾卡点", "王强", "08:00", "16:00", "登记人数 17"],
+                ["2020-02-04", "唐家湾卡点", "王五", "08:00", "16:00", ""],
+            ]
+        )
+    )
+    page = phone
+    sign_in(page, live_server.url, "village-a")
+    page.goto(f"{live_server.url}/campaigns/{frontline.campaign.pk}/")
+    page.get_by_test_id("duty-import").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("导入值守记录")
+    screenshot(page, "phone-73-duty-import-upload")
+    assert_no_horizontal_scroll(page)
+
+    page.locator("#id_file").set_input_files(str(log))
+    page.get_by_role("button", name="检查文件").click()
+    expect(page.get_by_test_id("import-counts")).to_contain_text("1")
+    expect(page.get_by_test_id("import-rejected")).to_contain_text("花红村没有登记名为王五的人员")
+    screenshot(page, "phone-74-duty-import-preview")
+    assert_no_horizontal_scroll(page)
+    assert not DutyRecord.objects.exists()
+
+    page.get_by_test_id("import-apply").click()
+    expect(page.get_by_test_id("import-result")).to_contain_text("班次已保存，待核验")
+    screenshot(page, "phone-75-duty-import-result")
+    assert_no_horizontal_scroll(page)
+    (record,) = DutyRecord.objects.all()
+    assert (record.source, record.status, record.recorded_by) == (
+        Source.IMPORT,
+        Status.PENDING,
+        world.secretary_a,
+    )
+
+    sign_in(desktop, live_server.url, "town-x")
+    desktop.goto(f"{live_server.url}/duty/review/?source=import")
+    expect(desktop.locator("main")).to_contain_text("王强")
+    expect(desktop.locator("main")).to_contain_text("2020-02-03")
+    screenshot(desktop, "desktop-74-duty-import-review")
