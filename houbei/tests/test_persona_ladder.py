@@ -326,6 +326,20 @@ class Case:
         return f"{self.method} {self.route}{self.label}"
 
 
+class SameFile(SimpleUploadedFile):
+    """An uploaded file equal to any other of the same name and content. The leak harness
+    skips a write whose address and payload are those of the persona's own side (a duty
+    log for the district's campaign, which every village shares): files compare by
+    identity otherwise."""
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, SimpleUploadedFile):
+            return NotImplemented
+        return (self.name, self.file.getvalue()) == (other.name, other.file.getvalue())
+
+    __hash__ = SimpleUploadedFile.__hash__
+
+
 def person_post(side: Side, records: Records | None = None) -> dict[str, Any]:
     data = {
         "name": "陳麗華",
@@ -1757,7 +1771,7 @@ CASES = [
                 "post",
                 302,
                 lambda w, r: {
-                    "file": SimpleUploadedFile(
+                    "file": SameFile(
                         "值守.csv",
                         "日期,岗位,姓名,上岗时间,下岗时间\n2020-02-03,唐家湾卡点,王强,08:00,16:00\n".encode(),
                     )
