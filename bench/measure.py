@@ -359,8 +359,8 @@ def recommendation(district: Region, quick: bool) -> dict[str, Any]:
 
 # Samples, not the 100 000-row roster and 1 000 000-row log: the rate is what is
 # compared, and make bench must finish in 15 minutes. The roster: 5 000 rows, ten batches
-# of 500, show the steady rate. The duty log: 100 000 rows of 600 people, 50 batches of
-# 2 000 (a million rows would take 3–4 minutes a sample); on 5 000 rows the raw load's
+# of 500, show the steady rate. The duty log: 100 000 rows of 600 people, 20 batches of
+# 5 000 (a million rows would take 3–4 minutes a sample); on 5 000 rows the raw load's
 # per-row cost is half what it is on 100 000 (the table's indexes still in the cache),
 # the importer's the same, so the smaller sample understates the ratio at the issue's
 # size (0.47 against 0.61 on SQLite). Each side is timed IMPORT_SAMPLES times, the
