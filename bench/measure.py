@@ -1016,7 +1016,7 @@ def main() -> None:
     settings.DEBUG = False  # measured as in production: no query log
     quick = options.quick
     if options.compared_with:
-        print(json.dumps(compared(options.compared_with, options.seed), default=str))
+        print(json.dumps(compared(options.compared_with), default=str))
         return
     district = prepare(options.profile, options.seed)
     parts: dict[str, Callable[[], dict[str, Any]]] = {"export": partial(export, district, quick)}
@@ -1062,11 +1062,10 @@ def _compared_parts(
     }
 
 
-def compared(city_url: str, seed: int) -> dict[str, dict[str, Any]]:
+def compared(city_url: str) -> dict[str, dict[str, Any]]:
     """The compared parts in the district's database (this process's) and the city's, made
     and prepared by their own runs before: COMPARED_ROUNDS rounds, each measuring its share
     of the samples in both, the order reversed every other round."""
-    del seed  # the databases are the seed's already
     databases = {"district": connections["default"], "city": _connection_to(city_url)}
     found: dict[str, dict[str, list[dict[str, Any]]]] = {p: {} for p in databases}
     seconds: dict[str, dict[str, float]] = {p: {} for p in databases}
