@@ -21,7 +21,8 @@ from houbei.accounts.models import User
 from houbei.accounts.roles import Capability
 from houbei.accounts.scoping import Scope
 from houbei.campaigns.models import Campaign, CampaignStatus
-from houbei.campaigns.selectors import campaign_list
+from houbei.campaigns.selectors import campaign_list, post_list
+from houbei.duty.selectors import task_kinds
 from houbei.imports.duty import DutyPlan, apply_duty_import, plan_duty_import
 from houbei.imports.models import Upload, UploadKind, UploadStatus
 from houbei.imports.people import (
@@ -241,6 +242,37 @@ def example_roster() -> bytes:
         headers=EXAMPLE_HEADERS,
         rows=rows,
         widths=[6, 10, 6, 8, 11, 21, 14, 8, 10, 12, 8, 30],
+    )
+
+
+# The blank duty log's columns, by the names the import knows them (DUTY_HEADERS); the
+# campaign's task kinds go before 备注, a column each.
+DUTY_FORM_HEADERS = ["日期", "岗位", "姓名", "身份证号", "上岗时间", "下岗时间"]
+# Rows of the blank form: a month of one post's three shifts.
+DUTY_FORM_ROWS = 90
+
+
+def duty_log_form(*, scope: Scope, campaign: Campaign) -> bytes:
+    """A blank duty log of ``campaign`` to fill in and import: the columns the import
+    reads, the user's posts of the campaign to pick from, dates and times formatted as
+    such. Posts the user does not see are not offered (the import would not know them)."""
+    if not scope.can(Capability.DUTY_RECORD):
+        raise PermissionDenied
+    posts = [post.name for post in post_list(scope=scope, campaign=campaign).filter(is_active=True)]
+    kinds = [kind.name for kind in task_kinds()]
+    headers = [*DUTY_FORM_HEADERS, *kinds, "备注"]
+    return table_workbook(
+        title=_("Duty log · %(campaign)s") % {"campaign": campaign.name},
+        subtitle=_(
+            "One shift a row. A shift ending before it starts ends the next morning; the ID "
+            "number may be left out when only one person of that name lives in the post's "
+            "village. Task counts are whole numbers."
+        ),
+        headers=headers,
+        rows=[[None] * len(headers) for _row in range(DUTY_FORM_ROWS)],
+        widths=[12, 18, 10, 21, 10, 10, *[10] * len(kinds), 24],
+        formats={1: "yyyy-mm-dd", 5: "hh:mm", 6: "hh:mm"},
+        choices={2: ("岗位", posts)},
     )
 
 

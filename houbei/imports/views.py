@@ -17,6 +17,7 @@ from houbei.imports.models import Upload, UploadKind, UploadStatus
 from houbei.imports.reader import UnreadableFile
 from houbei.imports.selectors import import_regions, upload_get
 from houbei.imports.services import (
+    duty_log_form,
     duty_upload_preview,
     example_roster,
     upload_apply,
@@ -91,6 +92,19 @@ def duty_upload(request: AuthenticatedHttpRequest, campaign_pk: int) -> HttpResp
         },
         status=400 if form.errors else 200,
     )
+
+
+@login_required
+@require_GET
+def duty_form(request: AuthenticatedHttpRequest, campaign_pk: int) -> HttpResponse:
+    """A blank duty log of the campaign, with the user's posts to pick from."""
+    campaign = campaign_get(scope=request.scope, pk=campaign_pk)
+    response = HttpResponse(
+        duty_log_form(scope=request.scope, campaign=campaign), content_type=XLSX_CONTENT_TYPE
+    )
+    filename = _("%(campaign)s-duty-log") % {"campaign": campaign.name}
+    response["Content-Disposition"] = content_disposition(filename + ".xlsx")
+    return response
 
 
 @login_required

@@ -8,14 +8,16 @@ edits the cell later."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,9 +46,15 @@ def table_workbook(
     headers: Sequence[str],
     rows: Iterable[Sequence[Any]],
     widths: Sequence[int],
+    formats: Mapping[int, str] | None = None,
+    choices: Mapping[int, tuple[str, Sequence[str]]] | None = None,
 ) -> bytes:
-    """A one-sheet workbook in the usual government-form shape: a merged title row, a
-    subtitle row, a bold bordered header, bordered data rows, frozen below the header."""
+    """A workbook in the usual government-form shape: a merged title row, a subtitle row,
+    a bold bordered header, bordered data rows, frozen below the header. ``formats`` gives
+    columns (1-based) a number format (what is typed into a blank form shows as a date or a
+    time); ``choices`` gives columns a list to pick from — its heading and values, kept on a
+    hidden sheet of that name, as a list validation of 255 characters at most could not
+    hold a campaign's posts — with a message in the workbook when something else is typed."""
     workbook = Workbook()
     sheet = workbook.active
     if not isinstance(sheet, Worksheet):  # a new workbook always has one sheet
@@ -74,10 +82,40 @@ def table_workbook(
             cell = write_cell(sheet, row_number, column, value)
             cell.border = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
             cell.alignment = Alignment(vertical="center", wrap_text=True)
+            if formats and column in formats:
+                cell.number_format = formats[column]
+    for column, (heading, values) in (choices or {}).items():
+        _choose_from(workbook, sheet, column, heading, values)
     sheet.freeze_panes = "A4"
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+# Rows of a blank form that offer a column's choices: more than a paper sign-in sheet holds.
+CHOICE_ROWS = 1000
+
+
+def _choose_from(
+    workbook: Workbook, sheet: Worksheet, column: int, heading: str, values: Sequence[str]
+) -> None:
+    if not values:
+        return
+    lists = workbook.create_sheet(_sheet_name(heading))
+    lists.sheet_state = "hidden"
+    for row, value in enumerate(values, 1):
+        write_cell(lists, row, 1, value)
+    letter = get_column_letter(column)
+    validation = DataValidation(
+        type="list",
+        formula1=f"{quote_sheetname(lists.title)}!$A$1:$A${len(values)}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=heading,
+        error=_("Pick one of the list."),
+    )
+    validation.add(f"{letter}4:{letter}{3 + CHOICE_ROWS}")
+    sheet.add_data_validation(validation)
 
 
 class StreamedTable:

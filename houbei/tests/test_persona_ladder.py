@@ -1753,6 +1753,16 @@ CASES = [
         )
     ],
     Case("imports:example", "get", "secretary_a", 200, readonly="auditor", forbidden=NO_REGISTRY),
+    Case(
+        "imports:duty_form",
+        "get",
+        "secretary_a",
+        200,
+        args=campaign_pk,
+        other="auditor_other",
+        readonly="auditor",
+        forbidden=("post_leader",),
+    ),
     *[
         Case(
             "imports:duty",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,10 +12,11 @@ from openpyxl import load_workbook
 
 from houbei.campaigns.models import Campaign, CampaignStatus
 from houbei.conftest import Frontline, World
-from houbei.duty.models import DutyRecord, Source, Status
+from houbei.duty.models import DutyRecord, Source, Status, TaskKind
 from houbei.imports.models import Upload, UploadKind, UploadStatus
 from houbei.imports.tests.test_people_import import BAD, GOOD, roster_xlsx
 from houbei.jobs.models import Job, JobStatus
+from houbei.lib.excel import XLSX_CONTENT_TYPE
 from houbei.people.models import Person
 from houbei.tests.factories import make_person, xlsx
 
@@ -231,3 +233,55 @@ def test_a_large_duty_log_is_imported_by_a_job(
     assert DutyRecord.objects.filter(status=Status.PENDING).count() == 2
     upload.refresh_from_db()
     assert upload.status == UploadStatus.APPLIED
+
+
+def test_the_blank_duty_log_offers_the_users_posts_and_imports_once_filled_in(
+    world: World, frontline: Frontline, frozen_now: object
+) -> None:
+    wang = make_person(world.village_a, "王强")
+    client = client_for(world.secretary_a)
+    form_url = reverse("imports:duty_form", args=[frontline.campaign.pk])
+    assert form_url in client.get(reverse("imports:duty", args=[frontline.campaign.pk])).text
+    response = client.get(form_url)
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
+    assert response["Content-Disposition"].startswith("attachment; filename*=UTF-8''")
+    book = load_workbook(io.BytesIO(response.content))
+    sheet = book.worksheets[0]
+    assert sheet["A1"].value == "值守登记表 · 2020年新冠肺炎疫情防控"
+    headers = [cell.value for cell in sheet[3]]
+    screened = TaskKind.objects.get(code="households_screened").name
+    assert headers[:6] == ["日期", "岗位", "姓名", "身份证号", "上岗时间", "下岗时间"]
+    assert screened in headers and headers[-1] == "备注"
+    # The campaign's posts the secretary sees, to pick from: her town's market, her village's
+    # checkpoint.
+    posts = book["岗位"]
+    assert posts.sheet_state == "hidden"
+    assert [row[0].value for row in posts.iter_rows()] == ["凌家镇农贸市场卡口", "唐家湾卡点"]
+    (validation,) = sheet.data_validations.dataValidation
+    assert (validation.type, validation.formula1) == ("list", "'岗位'!$A$1:$A$2")
+    assert str(validation.sqref) == "B4:B1003"
+    # Filled in as in Excel: dates and times typed into the form's cells, the rest left blank.
+    shifts = [
+        (dt.date(2020, 2, 3), dt.time(8), dt.time(16), 12),
+        (dt.date(2020, 2, 4), dt.time(22), dt.time(6), None),  # ends the next morning
+    ]
+    for row, (day, starts, ends, count) in enumerate(shifts, start=4):
+        sheet.cell(row, 1, day)
+        sheet.cell(row, 2, "唐家湾卡点")
+        sheet.cell(row, 3, "王强")
+        sheet.cell(row, 5, starts)
+        sheet.cell(row, 6, ends)
+        sheet.cell(row, headers.index(screened) + 1, count)
+    filled = io.BytesIO()
+    book.save(filled)
+    post_duty_log(client, frontline, filled.getvalue(), "值守登记表.xlsx")
+    upload = Upload.objects.get()
+    assert (upload.preview["accepted"], upload.preview["rejected"]) == (2, [])
+    client.post(reverse("imports:apply", args=[upload.key]))
+    day, night = DutyRecord.objects.filter(person=wang).order_by("starts_at")
+    assert (day.status, day.source) == (Status.PENDING, Source.IMPORT)
+    assert {t.kind.code: t.count for t in day.task_counts.all()} == {"households_screened": 12}
+    assert night.ends_at - night.starts_at == dt.timedelta(hours=8)
+    # The neighbouring village's secretary is offered the town's post, not this village's.
+    other = load_workbook(io.BytesIO(client_for(world.secretary_b).get(form_url).content))
+    assert [row[0].value for row in other["岗位"].iter_rows()] == ["凌家镇农贸市场卡口"]

@@ -5,9 +5,11 @@ for that shift; the district reads the import itself in the audit log on a deskt
 from __future__ import annotations
 
 import datetime as dt
+import io
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -80,9 +82,9 @@ def test_a_secretary_imports_a_checkpoints_log_from_the_campaign_page(
     frontline: Frontline,
     tmp_path: Path,
 ) -> None:
-    """On a phone: the campaign's page → 导入值守记录 → the file checked (one row ready, one
-    handed back with its reason) → imported → the shift waits in the review queue, where
-    the town admin on a desktop finds it."""
+    """On a phone: the campaign's page → 导入值守记录 (its blank form downloaded) → the file
+    checked (one row ready, one handed back with its reason) → imported → the shift waits
+    in the review queue, where the town admin on a desktop finds it."""
     make_person(world.village_a, "王强")
     log = tmp_path / "唐家湾卡点值守登记.xlsx"
     log.write_bytes(
@@ -101,6 +103,13 @@ def test_a_secretary_imports_a_checkpoints_log_from_the_campaign_page(
     expect(page.get_by_role("heading", level=1)).to_have_text("导入值守记录")
     screenshot(page, "phone-73-duty-import-upload")
     assert_no_horizontal_scroll(page)
+    with page.expect_download() as download:
+        page.get_by_test_id("duty-form").click()
+    assert download.value.suggested_filename == "2020年新冠肺炎疫情防控-值守登记表.xlsx"
+    form = load_workbook(io.BytesIO(download.value.path().read_bytes()))
+    assert [cell.value for cell in form.worksheets[0][3]][:3] == ["日期", "岗位", "姓名"]
+    posts = [row[0].value for row in form["岗位"].iter_rows()]
+    assert posts == ["凌家镇农贸市场卡口", "唐家湾卡点"]
 
     page.locator("#id_file").set_input_files(str(log))
     page.get_by_role("button", name="检查文件").click()
