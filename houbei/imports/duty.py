@@ -96,7 +96,8 @@ def plan_duty_import(
 def _plan(scope: Scope | None, data: bytes, filename: str, campaign: Campaign) -> DutyPlan:
     kinds = {k.name: k for k in TaskKind.objects.filter(is_active=True)}
     synonyms = {**DUTY_HEADERS, **{k: f"task:{k}" for k in kinds}}
-    table = read_table(data, filename, synonyms)
+    # A log names each person by name or by ID number: either column makes its header.
+    table = read_table(data, filename, synonyms, {"name": "姓名", "id_number": "身份证号"})
     plan = DutyPlan(campaign=campaign, table=table)
     task_columns = [column for column in table.fields if column and column.startswith("task:")]
     # The posts the user sees (all of them from the command line): another village's post

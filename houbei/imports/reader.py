@@ -19,8 +19,9 @@ import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from houbei.lib.text import to_halfwidth
@@ -141,7 +142,7 @@ def _decode(data: bytes) -> str:
     raise UnreadableFile(_message("encoding"))
 
 
-def _message(kind: str) -> str:
+def _message(kind: str, headers: str = "姓名") -> str:
     from django.utils.translation import gettext as _
 
     return {
@@ -151,32 +152,40 @@ def _message(kind: str) -> str:
         ),
         "bomb": _("This workbook unpacks to far more data than a roster holds; it was not opened."),
         "encoding": _("This CSV file is neither UTF-8 nor GBK. Save it again from Excel as CSV."),
-        "no_header": _("No header row with 姓名 was found in the first %(rows)d rows of any sheet.")
-        % {"rows": HEADER_SCAN_ROWS},
+        "no_header": _(
+            "No header row with %(headers)s was found in the first %(rows)d rows of any sheet."
+        )
+        % {"headers": headers, "rows": HEADER_SCAN_ROWS},
     }[kind]
 
 
-def read_table(data: bytes, filename: str, synonyms: dict[str, str]) -> Table:
+def read_table(
+    data: bytes,
+    filename: str,
+    synonyms: dict[str, str],
+    identifying: Mapping[str, str] = MappingProxyType({"name": "姓名"}),
+) -> Table:
     """The first sheet with a recognisable header row, as rows keyed by canonical field.
-    ``synonyms`` maps header keys (see ``header_key``) to canonical field names; it must map
-    something to "name"."""
+    ``synonyms`` maps header keys (see ``header_key``) to canonical field names. A header
+    row names one of the ``identifying`` fields (canonical name → the usual column name, for
+    the message when none is found) and at least one other known column."""
     for sheet, grid, texts_only in _grid(data, filename):
-        found = _header(grid, synonyms)
+        found = _header(grid, synonyms, identifying)
         if found is None:
             continue
         index, headers, fields = found
         return Table(sheet, headers, fields, list(_rows(grid, index, fields, texts_only)))
-    raise UnreadableFile(_message("no_header"))
+    raise UnreadableFile(_message("no_header", " / ".join(identifying.values())))
 
 
 def _header(
-    grid: list[list[object]], synonyms: dict[str, str]
+    grid: list[list[object]], synonyms: dict[str, str], identifying: Mapping[str, str]
 ) -> tuple[int, list[str], list[str | None]] | None:
     for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
         headers = [str(_text(cell) or "") for cell in row]
         fields = [synonyms.get(header_key(h)) for h in headers]
         known = [f for f in fields if f]
-        if "name" in known and len(known) >= 2:
+        if any(field in identifying for field in known) and len(known) >= 2:
             # A field named twice: the first column wins, the rest are ignored.
             seen: set[str] = set()
             unique: list[str | None] = []

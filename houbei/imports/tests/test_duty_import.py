@@ -18,6 +18,7 @@ from houbei.audit.models import AuditEvent, EventType
 from houbei.conftest import Frontline, World
 from houbei.duty.models import DutyRecord, Source, Status
 from houbei.imports.duty import apply_duty_import, plan_duty_import
+from houbei.imports.reader import UnreadableFile
 from houbei.tests.factories import make_person, next_id_number, xlsx
 
 HEADERS = [
@@ -82,6 +83,33 @@ def test_duty_rows_are_matched_to_posts_and_people_and_saved_pending(
     assert night.ends_at is not None
     assert night.ends_at - night.starts_at == dt.timedelta(hours=8)
     assert DutyRecord.objects.filter(person=zhang, post=frontline.market).count() == 1
+
+
+def test_a_log_naming_people_by_id_number_alone_is_read(
+    world: World, frontline: Frontline, frozen_now: object
+) -> None:
+    """A log without a 姓名 column (a post that signs people in by ID card) is read; a file
+    with neither column says which one it looks for."""
+    number = next_id_number(dt.date(1990, 5, 3))
+    wang = make_person(world.village_a, "王强", id_number=number)
+    log = xlsx(
+        [
+            ["日期", "岗位", "公民身份号码", "上岗时间", "下岗时间"],
+            ["2020-02-03", "唐家湾卡点", number, "08:00", "16:00"],
+        ]
+    )
+    plan = plan_duty_import(scope=None, data=log, filename="刷证.xlsx", campaign=frontline.campaign)
+    assert [(data.person, post) for _row, post, data in plan.accepted] == [
+        (wang, frontline.checkpoint)
+    ]
+    nameless = xlsx(
+        [["日期", "岗位", "上岗时间", "下岗时间"], ["2020-02-03", "唐家湾卡点", "8:00", "16:00"]]
+    )
+    with pytest.raises(UnreadableFile) as error:
+        plan_duty_import(
+            scope=None, data=nameless, filename="无名.xlsx", campaign=frontline.campaign
+        )
+    assert error.value.message == "各工作表的前 15 行中都没有找到含“姓名 / 身份证号”的表头行。"
 
 
 def test_duty_import_on_the_command_line(

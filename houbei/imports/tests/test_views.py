@@ -278,9 +278,10 @@ def test_the_blank_duty_log_offers_the_users_posts_and_imports_once_filled_in(
     upload = Upload.objects.get()
     assert (upload.preview["accepted"], upload.preview["rejected"]) == (2, [])
     client.post(reverse("imports:apply", args=[upload.key]))
-    day, night = DutyRecord.objects.filter(person=wang).order_by("starts_at")
-    assert (day.status, day.source) == (Status.PENDING, Source.IMPORT)
-    assert {t.kind.code: t.count for t in day.task_counts.all()} == {"households_screened": 12}
+    first, night = DutyRecord.objects.filter(person=wang).order_by("starts_at")
+    assert (first.status, first.source) == (Status.PENDING, Source.IMPORT)
+    assert {t.kind.code: t.count for t in first.task_counts.all()} == {"households_screened": 12}
+    assert night.ends_at is not None
     assert night.ends_at - night.starts_at == dt.timedelta(hours=8)
     # The neighbouring village's secretary is offered the town's post, not this village's.
     other = load_workbook(io.BytesIO(client_for(world.secretary_b).get(form_url).content))
