@@ -373,9 +373,14 @@ def apply_duty_import(
     row, a closed post) join the rejected ones."""
     kept = []
     row_of = {row.number: row for row in plan.table.rows}
+    # Saved person by person, each person's rows in the file's order (sorting is stable):
+    # a batch then locks and reads the shifts of a few dozen people, not of everyone the
+    # log names (a log goes day by day, so each batch would hold every person). Only rows of
+    # the same person can overlap, so the earlier row in the file still wins.
+    by_person = sorted(plan.accepted, key=lambda item: item[2].person.id)
     with transaction.atomic():
-        for start in range(0, len(plan.accepted), DUTY_BATCH):
-            batch = plan.accepted[start : start + DUTY_BATCH]
+        for start in range(0, len(by_person), DUTY_BATCH):
+            batch = by_person[start : start + DUTY_BATCH]
             saved = duty_record_create_many(
                 acting_user=acting_user,
                 entries=[(post, data) for _number, post, data in batch],
@@ -391,6 +396,6 @@ def apply_duty_import(
                     kept.append((number, post, data))
             if progress is not None:
                 progress(start + len(batch), len(plan.accepted))
-        plan.accepted = kept
+        plan.accepted = sorted(kept, key=lambda item: item[0])
         plan.rejected.sort(key=lambda r: r.row)
     return len(kept)

@@ -112,6 +112,35 @@ def test_a_log_naming_people_by_id_number_alone_is_read(
     assert error.value.message == "各工作表的前 15 行中都没有找到含“姓名 / 身份证号”的表头行。"
 
 
+def test_rows_saved_person_by_person_keep_the_files_order(
+    world: World, frontline: Frontline, frozen_now: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows are saved grouped by person in batches (here of two): a person's rows keep the
+    file's order across batches, so of two overlapping rows the earlier one in the file is
+    saved and the later one handed back, whatever other people's rows lie between them."""
+    monkeypatch.setattr("houbei.imports.duty.DUTY_BATCH", 2)
+    wang = make_person(world.village_a, "王强")
+    li = make_person(world.village_a, "李明")
+    rows = [
+        ["2020-02-04", "唐家湾卡点", "王强", "", "12:00", "20:00", "", ""],  # row 3
+        ["2020-02-04", "唐家湾卡点", "李明", "", "08:00", "16:00", "", ""],
+        ["2020-02-05", "唐家湾卡点", "李明", "", "08:00", "16:00", "", ""],
+        ["2020-02-03", "唐家湾卡点", "王强", "", "08:00", "16:00", "", ""],
+        # Overlaps row 3 and starts before it: the file's order decides, not the time's.
+        ["2020-02-04", "唐家湾卡点", "王强", "", "08:00", "16:00", "", ""],
+        ["2020-02-06", "唐家湾卡点", "李明", "", "08:00", "16:00", "", ""],
+    ]
+    plan = plan_duty_import(
+        scope=None, data=logbook(rows), filename="值守.xlsx", campaign=frontline.campaign
+    )
+    assert apply_duty_import(acting_user=None, plan=plan) == 5
+    assert [number for number, _post, _data in plan.accepted] == [3, 4, 5, 6, 8]
+    assert [(r.row, r.reason) for r in plan.rejected] == [(7, "not_saved")]
+    saved = DutyRecord.objects.filter(person=wang).order_by("starts_at")
+    assert [(r.starts_at.day, r.starts_at.hour) for r in saved] == [(3, 0), (4, 4)]  # UTC
+    assert DutyRecord.objects.filter(person=li).count() == 3
+
+
 def test_duty_import_on_the_command_line(
     world: World, frontline: Frontline, frozen_now: object, tmp_path: Path
 ) -> None:
