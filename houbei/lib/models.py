@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import QuerySet
+from django.utils import timezone
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -272,6 +273,11 @@ def _row_preparer(
     an instance's values for them, each prepared by its field as ``save`` would."""
     fields = [field for field in model._meta.concrete_fields if with_pk or not field.primary_key]
     columns = [(field, _passed_as_is(field)) for field in fields]
+    # Moments are prepared once each (a batch's rows share a few: its creation time, given
+    # by one clock reading to every auto_now field of the batch, as one transaction writes
+    # them), where preparing each row's took a tenth of an import.
+    moments: dict[dt.datetime, Any] = {}
+    now = timezone.now()
 
     def prepared(instance: ModelT) -> list[Any]:
         row = []
@@ -281,6 +287,19 @@ def _row_preparer(
                 if value is None or type(value) is kind:
                     row.append(value)
                     continue
+            elif type(field) is models.DateTimeField:
+                if field.auto_now or field.auto_now_add:
+                    setattr(instance, field.attname, now)
+                moment = getattr(instance, field.attname)
+                if moment is None or type(moment) is not dt.datetime:
+                    row.append(field.get_db_prep_save(moment, connection))
+                elif moment in moments:
+                    row.append(moments[moment])
+                else:
+                    row.append(
+                        moments.setdefault(moment, field.get_db_prep_save(moment, connection))
+                    )
+                continue
             row.append(field.get_db_prep_save(field.pre_save(instance, True), connection))
         return row
 
