@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.utils.translation import pgettext
@@ -219,6 +220,7 @@ class _RowChecker:
     def __init__(self, scope: Scope | None, region: Region) -> None:
         self.scope = scope
         self.region = region
+        self.today = timezone.localdate()  # once for the file, not for each ID number
         villages = Region.objects.filter(
             level=Level.VILLAGE, code__startswith=region.prefix, merged_into__isnull=True
         )
@@ -278,7 +280,7 @@ class _RowChecker:
 
     def _resident_id(self, raw: str) -> Any:
         try:
-            return parse_id_number(raw)
+            return parse_id_number(raw, today=self.today)
         except IdNumberError as error:
             raise Rejected(_ID_REASONS[error.code], error.message) from None
 

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from houbei.accounts.roles import Capability
@@ -136,10 +137,13 @@ def name_problem(name: str) -> str | None:
     return None
 
 
-def _check(data: PersonInput, *, current_village_id: int | None) -> _Checked:
+def _check(
+    data: PersonInput, *, current_village_id: int | None, today: dt.date | None = None
+) -> _Checked:
     """Every problem of ``data`` at once. ``current_village_id``: where the person is now
     (None when registering); staying in a village that has since merged is allowed, moving
-    into one is not."""
+    into one is not. ``today``: the local date, read once for a batch of people."""
+    today = today or timezone.localdate()
     creating = current_village_id is None
     checked = _Checked(name=clean_name(data.name), resident_id=None, phone=None)
     problem = name_problem(checked.name)
@@ -148,7 +152,7 @@ def _check(data: PersonInput, *, current_village_id: int | None) -> _Checked:
 
     if data.id_number is not None and (creating or data.id_number.strip()):
         try:
-            checked.resident_id = parse_id_number(data.id_number)
+            checked.resident_id = parse_id_number(data.id_number, today=today)
         except IdNumberError as error:
             checked.add("id_number", error.message)
     if checked.resident_id:
@@ -177,7 +181,7 @@ def _check(data: PersonInput, *, current_village_id: int | None) -> _Checked:
     if data.village.level != Level.VILLAGE:
         checked.add("village", _("Choose a village or community."))
     elif data.village.pk != current_village_id and (
-        not data.village.is_current() or data.village.merged_into_id
+        not data.village.is_current(today) or data.village.merged_into_id
     ):
         checked.add(
             "village",
@@ -379,10 +383,11 @@ def person_register_many(
         _require_village_in_scope(scope, village)
     refused: dict[int, list[str]] = {}
     built: list[tuple[int, Person, PersonInput]] = []
+    today = timezone.localdate()
     for index, data in enumerate(inputs):
         if data.photo is not None:
             raise ValueError("photos are registered one by one (person_register)")
-        checked = _check(data, current_village_id=None)
+        checked = _check(data, current_village_id=None, today=today)
         if checked.errors:
             refused[index] = [m for messages in checked.errors.values() for m in messages]
             continue
