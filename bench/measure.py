@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import http.client
 import io
+import itertools
 import json
 import os
 import socket
@@ -18,7 +19,7 @@ import tempfile
 import threading
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -373,7 +374,7 @@ QUICK_DUTY_IMPORT_ROWS = 5000
 IMPORT_SAMPLES = 3
 
 
-def people_import(district: Region, quick: bool) -> dict[str, Any]:
+def people_import(district: Region, quick: bool) -> Together:
     """A roster of new people for the district's villages, through ``plan_people_import`` and
     ``apply_people_import`` (every check, encryption, search keys, one audit event a person),
     against reading the same workbook with python-calamine and inserting the rows with
@@ -383,28 +384,45 @@ def people_import(district: Region, quick: bool) -> dict[str, Any]:
     workbook = _roster(district, villages, count)
     return _import_rates(
         count,
+        ["people_import"],
         partial(_people_import_once, district, workbook, count),
         partial(_people_floor_once, workbook, villages),
     )
 
 
+class Together(dict[str, dict[str, Any]]):
+    """The results of several parts measured in the same runs, by part."""
+
+
 def _import_rates(
-    count: int, importer: Callable[[], float], floor: Callable[[], float]
-) -> dict[str, Any]:
-    """The median seconds of IMPORT_SAMPLES runs of each side, alternating."""
-    seconds, floor_seconds = [], []
+    count: int,
+    parts: Sequence[str],
+    importer: Callable[[], Sequence[float]],
+    floor: Callable[[], float],
+) -> Together:
+    """The median seconds of IMPORT_SAMPLES runs of each side, alternating. One run of the
+    importer measures each of ``parts`` in turn (an import, then its verification), giving
+    each one's seconds; a part's rate counts the seconds of those before it."""
+    seconds: list[list[float]] = [[] for _part in parts]
+    floor_seconds = []
     for _sample in range(IMPORT_SAMPLES):
-        seconds.append(importer())
+        for index, elapsed in enumerate(itertools.accumulate(importer())):
+            seconds[index].append(elapsed)
         floor_seconds.append(floor())
-    return {
-        "rows": count,
-        "samples": IMPORT_SAMPLES,
-        "seconds": statistics.median(seconds),
-        "floor_seconds": statistics.median(floor_seconds),
-    }
+    return Together(
+        {
+            part: {
+                "rows": count,
+                "samples": IMPORT_SAMPLES,
+                "seconds": statistics.median(part_seconds),
+                "floor_seconds": statistics.median(floor_seconds),
+            }
+            for part, part_seconds in zip(parts, seconds, strict=True)
+        }
+    )
 
 
-def _people_import_once(district: Region, workbook: bytes, count: int) -> float:
+def _people_import_once(district: Region, workbook: bytes, count: int) -> tuple[float]:
     from houbei.imports.people import apply_people_import, plan_people_import
 
     with transaction.atomic():
@@ -416,7 +434,7 @@ def _people_import_once(district: Region, workbook: bytes, count: int) -> float:
         seconds = time.perf_counter() - started
         assert len(plan.accepted) == count, plan.rejected[:3]
         transaction.set_rollback(True)
-    return seconds
+    return (seconds,)
 
 
 def _people_floor_once(workbook: bytes, villages: list[Region]) -> float:
@@ -483,10 +501,6 @@ def _log_people(rows: int) -> int:
     return max(60, rows // 167)
 
 
-class Together(dict[str, dict[str, Any]]):
-    """The results of several parts measured in the same runs, by part."""
-
-
 def duty_imports(district: Region, quick: bool) -> Together:
     """Two parts from the same runs. ``duty_import``: past shifts from a CSV through
     ``plan_duty_import`` and ``apply_duty_import`` (each row checked by the duty service:
@@ -500,23 +514,11 @@ def duty_imports(district: Region, quick: bool) -> Together:
     verification after it (until the sixth session, two sets of runs imported the same log
     twice over: a minute of ``make bench``). All rolled back."""
     count, data, rows = _duty_log(district, quick)
-    imported, verified, floor_seconds = [], [], []
-    for _sample in range(IMPORT_SAMPLES):
-        import_seconds, verify_seconds = _duty_import_once(district, data, count)
-        imported.append(import_seconds)
-        verified.append(import_seconds + verify_seconds)
-        floor_seconds.append(_duty_floor_once(district, rows))
-    floor = statistics.median(floor_seconds)
-    return Together(
-        {
-            part: {
-                "rows": count,
-                "samples": IMPORT_SAMPLES,
-                "seconds": statistics.median(seconds),
-                "floor_seconds": floor,
-            }
-            for part, seconds in (("duty_import", imported), ("duty_import_verified", verified))
-        }
+    return _import_rates(
+        count,
+        ["duty_import", "duty_import_verified"],
+        partial(_duty_import_once, district, data, count),
+        partial(_duty_floor_once, district, rows),
     )
 
 
