@@ -277,7 +277,11 @@ def _row_preparer(
     # by one clock reading to every auto_now field of the batch, as one transaction writes
     # them), where preparing each row's took a tenth of an import.
     moments: dict[dt.datetime, Any] = {}
-    now = timezone.now()
+    stamped = any(
+        type(field) is models.DateTimeField and (field.auto_now or field.auto_now_add)
+        for field in fields
+    )
+    now = timezone.now() if stamped else None  # no clock reading for an audit event
 
     def prepared(instance: ModelT) -> list[Any]:
         row = []
