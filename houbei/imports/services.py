@@ -66,15 +66,20 @@ def upload_preview(
     )
 
 
+def _require_duty_logging(scope: Scope, campaign: Campaign) -> None:
+    """PermissionDenied unless the user records duty and sees ``campaign``."""
+    if not scope.can(Capability.DUTY_RECORD):
+        raise PermissionDenied
+    if not campaign_list(scope=scope).filter(pk=campaign.pk).exists():
+        raise PermissionDenied
+
+
 def duty_upload_preview(*, acting_user: User, file: UploadedFile, campaign: Campaign) -> Upload:
     """Check every row of a duty log of ``campaign`` as the user would record it (their
     posts, their people); UnreadableFile when it cannot be read, ValidationError when the
     campaign no longer takes records."""
     scope = Scope.for_user(acting_user)
-    if not scope.can(Capability.DUTY_RECORD):
-        raise PermissionDenied
-    if not campaign_list(scope=scope).filter(pk=campaign.pk).exists():
-        raise PermissionDenied
+    _require_duty_logging(scope, campaign)
     if campaign.status != CampaignStatus.ACTIVE:
         raise ValidationError(
             _("%(campaign)s has ended: its duty records can no longer change.")
@@ -256,8 +261,7 @@ def duty_log_form(*, scope: Scope, campaign: Campaign) -> bytes:
     """A blank duty log of ``campaign`` to fill in and import: the columns the import
     reads, the user's posts of the campaign to pick from, dates and times formatted as
     such. Posts the user does not see are not offered (the import would not know them)."""
-    if not scope.can(Capability.DUTY_RECORD):
-        raise PermissionDenied
+    _require_duty_logging(scope, campaign)
     posts = [post.name for post in post_list(scope=scope, campaign=campaign).filter(is_active=True)]
     kinds = [kind.name for kind in task_kinds()]
     headers = [*DUTY_FORM_HEADERS, *kinds, "备注"]

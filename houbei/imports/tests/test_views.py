@@ -5,20 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from houbei.accounts.roles import Role
+from houbei.accounts.scoping import Scope
 from houbei.campaigns.models import Campaign, CampaignStatus
 from houbei.conftest import Frontline, World
 from houbei.duty.models import DutyRecord, Source, Status, TaskKind
 from houbei.imports.models import Upload, UploadKind, UploadStatus
+from houbei.imports.services import duty_log_form
 from houbei.imports.tests.test_people_import import BAD, GOOD, roster_xlsx
 from houbei.jobs.models import Job, JobStatus
 from houbei.lib.excel import XLSX_CONTENT_TYPE
 from houbei.people.models import Person
-from houbei.tests.factories import make_person, xlsx
+from houbei.tests.factories import make_person, make_user, xlsx
 
 
 def client_for(user: object) -> Client:
@@ -286,3 +291,14 @@ def test_the_blank_duty_log_offers_the_users_posts_and_imports_once_filled_in(
     # The neighbouring village's secretary is offered the town's post, not this village's.
     other = load_workbook(io.BytesIO(client_for(world.secretary_b).get(form_url).content))
     assert [row[0].value for row in other["岗位"].iter_rows()] == ["凌家镇农贸市场卡口"]
+
+
+def test_the_blank_duty_log_is_refused_for_a_campaign_out_of_sight(
+    world: World, frontline: Frontline
+) -> None:
+    """The service itself refuses, whichever adapter calls it: another district's admin
+    records duty but does not see this campaign; an auditor sees it but records no duty."""
+    outsider = make_user("district-other", Role.DISTRICT_ADMIN, world.other_district)
+    for user in (outsider, world.auditor):
+        with pytest.raises(PermissionDenied):
+            duty_log_form(scope=Scope.for_user(user), campaign=frontline.campaign)
