@@ -17,12 +17,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import zipfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, cast
 
 from houbei.lib.text import to_halfwidth
 
@@ -95,12 +96,13 @@ def _text(value: object) -> Cell:
     return text or None
 
 
-def _grid(data: bytes, filename: str) -> Iterator[tuple[str, list[list[object]], bool]]:
-    """Each sheet's name and cells, and whether its cells are all texts (a CSV file)."""
+def _grid(data: bytes, filename: str) -> Iterator[tuple[str, Iterator[list[Any]], bool]]:
+    """Each sheet's name and rows of cells, and whether its cells are all texts (a CSV
+    file). A CSV file's rows are read as they are used: a million-row log's cells are
+    never all held twice, as the file's and as the table's."""
     lower = filename.lower()
     if lower.endswith(".csv"):
-        rows: list[Any] = list(csv.reader(io.StringIO(_decode(data))))  # lists of str
-        yield "CSV", rows, True
+        yield "CSV", csv.reader(io.StringIO(_decode(data))), True  # lists of str
         return
     if not lower.endswith((".xlsx", ".xlsm", ".xls")):
         raise UnreadableFile(_message("extension"))
@@ -114,7 +116,7 @@ def _grid(data: bytes, filename: str) -> Iterator[tuple[str, list[list[object]],
         raise UnreadableFile(_message("broken")) from error
     for name in workbook.sheet_names:
         sheet = workbook.get_sheet_by_name(name)
-        yield name, [list(row) for row in sheet.to_python(skip_empty_area=False)], False
+        yield name, iter(sheet.to_python(skip_empty_area=False)), False
 
 
 # An .xlsx is a zip archive: a few kilobytes can unpack to gigabytes. A real roster of
@@ -170,18 +172,20 @@ def read_table(
     row names one of the ``identifying`` fields (canonical name → the usual column name, for
     the message when none is found) and at least one other known column."""
     for sheet, grid, texts_only in _grid(data, filename):
-        found = _header(grid, synonyms, identifying)
+        top = list(itertools.islice(grid, HEADER_SCAN_ROWS))
+        found = _header(top, synonyms, identifying)
         if found is None:
             continue
         index, headers, fields = found
-        return Table(sheet, headers, fields, list(_rows(grid, index, fields, texts_only)))
+        below = itertools.chain(top[index + 1 :], grid)
+        return Table(sheet, headers, fields, list(_rows(below, index + 2, fields, texts_only)))
     raise UnreadableFile(_message("no_header", " / ".join(identifying.values())))
 
 
 def _header(
     grid: list[list[object]], synonyms: dict[str, str], identifying: Mapping[str, str]
 ) -> tuple[int, list[str], list[str | None]] | None:
-    for index, row in enumerate(grid[:HEADER_SCAN_ROWS]):
+    for index, row in enumerate(grid):
         headers = [str(_text(cell) or "") for cell in row]
         fields = [synonyms.get(header_key(h)) for h in headers]
         known = [f for f in fields if f]
@@ -197,23 +201,40 @@ def _header(
     return None
 
 
+def _ends_table(first: Cell) -> bool:
+    """Whether a row's first filled cell starts like a signature line. The signature words
+    are Chinese: a cell starting with an ASCII character (a date, a serial number) never
+    does, and is not normalised first (which had been a fifth of reading a row)."""
+    return (
+        type(first) is str
+        and not first[0].isascii()
+        and to_halfwidth(first).replace(" ", "").startswith(FOOTER_STARTS)
+    )
+
+
 def _rows(
-    grid: list[list[object]], header_index: int, fields: Sequence[str | None], texts_only: bool
+    grid: Iterable[list[Any]], first_number: int, fields: Sequence[str | None], texts_only: bool
 ) -> Iterator[Row]:
+    """The rows below the header, the first of them numbered ``first_number``."""
     known = [(position, field) for position, field in enumerate(fields) if field]
-    for index in range(header_index + 1, len(grid)):
-        row = grid[index]
+    # A CSV log repeats its dates, posts, names and times on thousands of rows: each
+    # distinct text is kept once (the file's own copies go with the file), a third of the
+    # memory of its rows, and later lookups hash each text once.
+    shared: dict[str, str] = {}
+    share = shared.setdefault
+    for number, row in enumerate(grid, first_number):
         # Never "": empty cells are None. A CSV row holds only texts: folded without asking
         # each cell its type (a tenth of reading a row).
-        cells = (
-            [cell.strip() or None for cell in row]  # type: ignore[attr-defined]
+        cells: list[Cell] = (
+            [share(text, text) if (text := cell.strip()) else None for cell in row]
             if texts_only
             else [_text(cell) for cell in row]
         )
-        first = next((cell for cell in cells if cell is not None), None)
+        # Cells are None or true (texts, dates): the first filled one found in C.
+        first = cast(Cell, next(filter(None, cells), None))
         if first is None:
             continue
-        if to_halfwidth(str(first)).replace(" ", "").startswith(FOOTER_STARTS):
+        if _ends_table(first):
             break
         width = len(cells)
         values: dict[str, Cell] = {
@@ -223,4 +244,4 @@ def _rows(
         }
         if not values or (len(values) == 1 and "serial" in values):
             continue  # a pre-numbered blank line of the form
-        yield Row(index + 1, values, cells)
+        yield Row(number, values, cells)
