@@ -15,6 +15,7 @@ Rules kept here, for every way a record arrives (views, import, API):
 from __future__ import annotations
 
 import bisect
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -61,7 +62,7 @@ TaskCounts = Mapping[TaskKind, int]
 MIN_WITNESSED_SHIFT = dt.timedelta(minutes=5)
 
 
-@dataclass
+@dataclass(slots=True)  # an import holds one for each of its accepted rows
 class DutyInput:
     """One record as a form, a day screen, an import row or the API supplies it."""
 
@@ -372,13 +373,8 @@ def duty_record_create(
     _require(scope, post, data.person, Capability.DUTY_RECORD)
     _require_active(post)
     person = _lock_person(data.person)
-    data = DutyInput(
-        **{
-            **data.__dict__,
-            "person": person,
-            "starts_at": _second(data.starts_at),
-            "ends_at": _second(data.ends_at),
-        }
+    data = dataclasses.replace(
+        data, person=person, starts_at=_second(data.starts_at), ends_at=_second(data.ends_at)
     )
     errors = _validate_entry(post, data, _second(timezone.now()), None, scope)
     if errors:
@@ -819,13 +815,8 @@ def duty_record_update(
         )
     if record.status in (Status.DECLINED, Status.OPEN):
         raise ValidationError(_("Declined records and open check-ins cannot be edited."))
-    data = DutyInput(
-        **{
-            **data.__dict__,
-            "person": record.person,
-            "starts_at": _second(data.starts_at),
-            "ends_at": _second(data.ends_at),
-        }
+    data = dataclasses.replace(
+        data, person=record.person, starts_at=_second(data.starts_at), ends_at=_second(data.ends_at)
     )
     errors = _validate_entry(record.post, data, _second(timezone.now()), record.pk, scope)
     if errors:
