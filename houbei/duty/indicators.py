@@ -37,7 +37,7 @@ from houbei.duty.models import (
     TaskKind,
 )
 from houbei.lib.bulkwork import collection_paused
-from houbei.lib.models import insert_rows, plain_rows, update_rows, upsert_models
+from houbei.lib.models import id_list, insert_rows, plain_rows, update_rows, upsert_models
 
 OVERALL = 0
 
@@ -245,6 +245,8 @@ def apply_changes(changes: Iterable[tuple[Contribution | None, Contribution | No
 
 # People a query names at most (well within every database's limit on parameters).
 _PEOPLE_A_QUERY = 1000
+_INDICATORS = connection.ops.quote_name(PersonIndicator._meta.db_table)
+_DAYS = connection.ops.quote_name(PersonDay._meta.db_table)
 _FIGURES = ("seconds", "shifts", "tasks", "deeds", "days", "longest_run", "first_day", "last_day")
 
 
@@ -261,11 +263,17 @@ def _apply(deltas: dict[tuple[int, int], _Delta]) -> None:
     follow from them), new rows inserted together, changed rows updated together."""
     if not deltas:
         return
-    keys = sorted({key for _person_id, key in deltas})
+    # The two reads are written out: on every check-out, compiling them through the ORM
+    # took three to six times as long as running them (0.36 against 0.12 ms, 0.40 against
+    # 0.06 ms on SQLite).
+    keys = id_list(sorted({key for _person_id, key in deltas}))
     indicators = {
         (row.person_id, row.campaign_key): row
         for people in _people_chunks(deltas)
-        for row in PersonIndicator.objects.filter(person_id__in_ids=people, campaign_key__in=keys)
+        for row in PersonIndicator.objects.raw(
+            f"SELECT * FROM {_INDICATORS}"  # noqa: S608 - our names and integers
+            f" WHERE person_id IN ({id_list(people)}) AND campaign_key IN ({keys})"
+        )
     }
     for person_id, key in deltas:  # a person's first shift overall or in the campaign
         if (person_id, key) not in indicators:
@@ -279,11 +287,14 @@ def _apply(deltas: dict[tuple[int, int], _Delta]) -> None:
     }
     day_keys = sorted({key for _person_id, key in stored})
     for people in _people_chunks(stored):
-        for pk, person_id, key, day, seconds in PersonDay.objects.filter(
-            person_id__in_ids=people, campaign_key__in=day_keys
-        ).values_list("pk", "person_id", "campaign_key", "day", "seconds"):
-            if (person_id, key) in stored:
-                stored[person_id, key][day] = (pk, seconds)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, person_id, campaign_key, day, seconds FROM {_DAYS}"  # noqa: S608
+                f" WHERE person_id IN ({id_list(people)}) AND campaign_key IN ({id_list(day_keys)})"
+            )
+            for pk, person_id, key, day, seconds in cursor.fetchall():
+                if (person_id, key) in stored:
+                    stored[person_id, key][day] = (pk, seconds)
     adapt_day = connection.ops.adapt_datefield_value
     created: list[tuple[int, int, str | None, int]] = []
     changed: list[tuple[int, int]] = []

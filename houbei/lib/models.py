@@ -85,6 +85,23 @@ models.IntegerField.register_lookup(InIds)
 models.ForeignKey.register_lookup(InIds)
 
 
+def id_list(ids: Iterable[int]) -> str:
+    """Integer ids for a written-out ``IN (…)``, as ``in_ids`` writes them: each through
+    ``int()``, so nothing else can reach the SQL."""
+    written = ", ".join(str(int(value)) for value in ids)
+    if not written:
+        raise ValueError("IN () matches nothing: leave the query out instead")
+    return written
+
+
+def read_moment(value: dt.datetime | None) -> dt.datetime | None:
+    """A datetime as a written-out query reads it, aware as the ORM gives it (SQLite's
+    driver gives the stored UTC time, naive)."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.UTC)
+
+
 def insert_rows(
     model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> None:

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db import connection, transaction
+from django.db.models import F, Model, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,11 +45,13 @@ from houbei.duty.models import (
 )
 from houbei.lib.bulkwork import collection_paused
 from houbei.lib.models import (
+    concrete_field,
     db_moments,
     insert_model,
     insert_rows,
     lock_row,
     plain_rows,
+    read_moment,
     reserve_ids,
 )
 from houbei.people.models import Person
@@ -58,6 +60,8 @@ if TYPE_CHECKING:
     from houbei.accounts.models import User
 
 TaskCounts = Mapping[TaskKind, int]
+# The records' table, for the statements of every check-in and check-out written out.
+_RECORDS = connection.ops.quote_name(DutyRecord._meta.db_table)
 # A check-out sooner than this after the check-in is not verified on the spot.
 MIN_WITNESSED_SHIFT = dt.timedelta(minutes=5)
 
@@ -113,14 +117,28 @@ def _overlapping(
     """A non-declined record of the person that overlaps [starts_at, ends_at) (no end: a
     check-in). A person's records never overlap one another (every way in checks this), so
     only the last to start before the end can: one step back along the (person, start)
-    index, however long the person's history, and a plain row unless it does overlap."""
-    records = DutyRecord.objects.filter(person_id=person.pk).exclude(status=Status.DECLINED)
+    index, however long the person's history, and a plain row unless it does overlap.
+    Written out: it runs on every check-in and entry, and compiling the ORM's query took
+    twenty times as long as running it (0.42 against 0.02 ms on SQLite)."""
+    conditions = ["person_id = %s", "status <> %s"]
+    values: list[Any] = [person.pk, Status.DECLINED.value]
     if exclude is not None:
-        records = records.exclude(pk=exclude)
+        conditions.append("id <> %s")
+        values.append(exclude)
     if ends_at is not None:
-        records = records.filter(starts_at__lt=ends_at)
-    last = records.order_by("-starts_at").values_list("pk", "ends_at").first()
-    if last is None or (last[1] is not None and last[1] <= starts_at):
+        conditions.append("starts_at < %s")
+        values.append(connection.ops.adapt_datetimefield_value(ends_at))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, ends_at FROM {_RECORDS} WHERE {' AND '.join(conditions)}"  # noqa: S608 - our names
+            " ORDER BY starts_at DESC LIMIT 1",
+            values,
+        )
+        last = cursor.fetchone()
+    if last is None:
+        return None
+    last_end = read_moment(last[1])
+    if last_end is not None and last_end <= starts_at:
         return None
     return DutyRecord.objects.select_related("post", "person").get(pk=last[0])
 
@@ -292,6 +310,27 @@ def _already_closed() -> str:
     return _("This check-in has already been closed.")
 
 
+def _close_if_open(record_id: int, changes: dict[str, Any]) -> bool:
+    """Write a check-out's ``changes`` (field → value) and a new version, if the record is
+    still open: an open record changes in no other way than by being closed (here, or by
+    the closing of forgotten check-ins), so the caller's copy of it is current unless this
+    finds it closed meanwhile. Written out, as the check-in's insert is: the ORM took longer
+    to compile the UPDATE than the database to run it."""
+    fields = [concrete_field(DutyRecord, name) for name in changes]
+    assignments = "".join(f", {connection.ops.quote_name(f.column)} = %s" for f in fields)
+    values = [
+        field.get_db_prep_save(value.pk if isinstance(value, Model) else value, connection)
+        for field, value in zip(fields, changes.values(), strict=True)
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {_RECORDS} SET version = version + 1{assignments}"  # noqa: S608 - our names
+            " WHERE id = %s AND status = %s",
+            [*values, record_id, Status.OPEN.value],
+        )
+        return bool(cursor.rowcount)
+
+
 @transaction.atomic
 def duty_check_out(
     *,
@@ -335,11 +374,7 @@ def duty_check_out(
         "verified_at": now if witnessed else None,
         "updated_at": timezone.now(),
     }
-    # Closed only if it is still open: an open record changes in no other way than by being
-    # closed (here, or by the closing of forgotten check-ins), so the caller's copy of it
-    # is current unless this finds it closed meanwhile.
-    closing = DutyRecord.objects.filter(pk=record.pk, status=Status.OPEN)
-    if not closing.update(version=F("version") + 1, **changes):
+    if not _close_if_open(record.pk, changes):
         raise ValidationError(_already_closed())
     for name, value in changes.items():
         setattr(record, name, value)

@@ -34,8 +34,8 @@ BJ = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.usefixtures("frozen_now")
 
 
-def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
-    return dt.datetime(2020, 2, day, hour, minute, tzinfo=BJ)
+def at(day: int, hour: int, minute: int = 0, second: int = 0) -> dt.datetime:
+    return dt.datetime(2020, 2, day, hour, minute, second, tzinfo=BJ)
 
 
 def overall(person) -> PersonIndicator:
@@ -113,6 +113,37 @@ def test_records_overlap_check_ignores_declined_ones(world: World, frontline: Fr
     )
     assert again.status == Status.PENDING
     assert DutyRecord.objects.filter(person=volunteer).count() == 2  # the declined one is kept
+
+
+def test_shifts_may_meet_end_to_start_but_not_share_a_second(
+    world: World, frontline: Frontline, volunteer
+):
+    def enter(starts: dt.datetime, ends: dt.datetime) -> DutyRecord:
+        return duty_record_create(
+            acting_user=world.secretary_a,
+            post=frontline.checkpoint,
+            data=DutyInput(volunteer, starts, ends),
+        )
+
+    morning = enter(at(11, 8), at(11, 16))
+    enter(at(11, 16), at(11, 20))  # starts as the morning ends
+    enter(at(11, 4), at(11, 8))  # ends as the morning starts
+    for starts, ends in [
+        (at(11, 19, 59, 59), at(11, 22)),
+        (at(11, 7), at(11, 8, 0, 1)),
+        (at(11, 9), at(11, 10)),
+    ]:
+        with pytest.raises(ValidationError):
+            enter(starts, ends)
+    # A record is not in its own way: moved within its own time, it is saved.
+    moved = duty_record_update(
+        acting_user=world.secretary_a,
+        record=morning,
+        data=DutyInput(volunteer, at(11, 9), at(11, 15)),
+        expected_version=morning.version,
+    )
+    assert (moved.starts_at, moved.ends_at) == (at(11, 9), at(11, 15))
+    assert DutyRecord.objects.filter(person=volunteer).count() == 3
 
 
 def test_a_night_shift_counts_two_days_and_runs_are_consecutive_days(
