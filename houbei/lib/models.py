@@ -78,7 +78,7 @@ class InIds(models.Lookup):  # type: ignore[type-arg]
         lhs, lhs_params = self.process_lhs(compiler, connection)
         if not self.rhs:
             raise EmptyResultSet
-        return f"{lhs} IN ({', '.join(map(str, self.rhs))})", list(lhs_params)
+        return f"{lhs} IN ({id_list(self.rhs)})", list(lhs_params)
 
 
 models.IntegerField.register_lookup(InIds)
