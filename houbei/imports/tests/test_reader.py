@@ -3,12 +3,12 @@ it keeps of the cells."""
 
 from __future__ import annotations
 
-from houbei.imports.reader import read_table
+from houbei.imports.reader import Cell, read_table
 
 SYNONYMS = {"序号": "serial", "姓名": "name", "日期": "date", "岗位": "post"}
 
 
-def csv_table(*lines: str) -> list[tuple[int, dict[str, object]]]:
+def csv_table(*lines: str) -> list[tuple[int, dict[str, Cell]]]:
     table = read_table("\n".join(lines).encode(), "log.csv", SYNONYMS)
     return [(row.number, row.values) for row in table.rows]
 
