@@ -154,6 +154,10 @@ def _message(kind: str, headers: str = "姓名") -> str:
         ),
         "bomb": _("This workbook unpacks to far more data than a roster holds; it was not opened."),
         "encoding": _("This CSV file is neither UTF-8 nor GBK. Save it again from Excel as CSV."),
+        "csv": _(
+            "This CSV file holds a cell far longer than any table's (more than 128 KB), as"
+            " when a quote is left open. Save it again from Excel as CSV."
+        ),
         "no_header": _(
             "No header row with %(headers)s was found in the first %(rows)d rows of any sheet."
         )
@@ -171,14 +175,18 @@ def read_table(
     ``synonyms`` maps header keys (see ``header_key``) to canonical field names. A header
     row names one of the ``identifying`` fields (canonical name → the usual column name, for
     the message when none is found) and at least one other known column."""
-    for sheet, grid, texts_only in _grid(data, filename):
-        top = list(itertools.islice(grid, HEADER_SCAN_ROWS))
-        found = _header(top, synonyms, identifying)
-        if found is None:
-            continue
-        index, headers, fields = found
-        below = itertools.chain(top[index + 1 :], grid)
-        return Table(sheet, headers, fields, list(_rows(below, index + 2, fields, texts_only)))
+    try:
+        for sheet, grid, texts_only in _grid(data, filename):
+            top = list(itertools.islice(grid, HEADER_SCAN_ROWS))
+            found = _header(top, synonyms, identifying)
+            if found is None:
+                continue
+            index, headers, fields = found
+            below = itertools.chain(top[index + 1 :], grid)
+            rows = list(_rows(below, index + 2, fields, texts_only))
+            return Table(sheet, headers, fields, rows)
+    except csv.Error as error:  # a cell longer than csv's limit (128 KB)
+        raise UnreadableFile(_message("csv")) from error
     raise UnreadableFile(_message("no_header", " / ".join(identifying.values())))
 
 

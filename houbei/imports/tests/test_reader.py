@@ -3,7 +3,10 @@ it keeps of the cells."""
 
 from __future__ import annotations
 
-from houbei.imports.reader import Cell, read_table
+import pytest
+from django.utils import translation
+
+from houbei.imports.reader import Cell, UnreadableFile, read_table
 
 SYNONYMS = {"序号": "serial", "姓名": "name", "日期": "date", "岗位": "post"}
 
@@ -49,3 +52,11 @@ def test_a_text_repeated_on_many_rows_is_kept_once() -> None:
     names = {id(row.values["name"]) for row in table.rows}
     assert len(table.rows) == 50 and len(posts) == 1 and len(names) == 1
     assert table.rows[0].values["name"] == "何军"  # stripped
+
+
+def test_a_csv_cell_beyond_the_readers_limit_is_refused_with_a_message() -> None:
+    # An unclosed quote swallows the rest of the file into one cell.
+    data = ('姓名,日期\n何军,"2020-02-03\n' + "李华,2020-02-04\n" * 20_000).encode()
+    with translation.override("zh-hans"), pytest.raises(UnreadableFile) as raised:
+        read_table(data, "log.csv", SYNONYMS)
+    assert "引号没有闭合" in raised.value.message and "另存为 CSV" in raised.value.message
