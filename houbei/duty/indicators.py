@@ -398,8 +398,11 @@ def recompute_all() -> dict[tuple[int, int], Figures]:
     local = LocalDays()
     # Nearly every record is verified: the status is tested here, not in SQL, where SQLite
     # would read the records through the status index, one lookup each (2.4× slower).
+    # Unordered: the records' default order had the database sort two million rows first
+    # (a city on PostgreSQL: reading them 4.4–4.7 → 2.5 s).
     closed = (
         DutyRecord.objects.filter(ends_at__isnull=False)
+        .order_by()
         .annotate(start=EpochSeconds("starts_at"), end=EpochSeconds("ends_at"))
         .values_list("person_id", "campaign_id", "start", "end", "status")
     )
@@ -441,7 +444,7 @@ def recompute_all() -> dict[tuple[int, int], Figures]:
     ):
         for key in keys(person_id, campaign_id):
             figures[key].tasks[codes[kind_id]] += count
-    for person_id, campaign_id, level in Deed.objects.values_list(
+    for person_id, campaign_id, level in Deed.objects.order_by().values_list(
         "person_id", "campaign_id", "level"
     ):
         for key in keys(person_id, campaign_id):

@@ -592,7 +592,7 @@ def _shifts_near(
     one that can reach into it, as a person's shifts never overlap (an open check-in is
     always the last). Both read from the (person, start) index: looking for shifts that
     merely end after ``start`` would read every person's whole history."""
-    kept = DutyRecord.objects.exclude(status=Status.DECLINED)
+    kept = DutyRecord.objects.exclude(status=Status.DECLINED).order_by()  # any order serves
     within = kept.filter(person_id__in_ids=people, starts_at__gte=start, starts_at__lt=end)
     last_before = (
         kept.filter(person_id=OuterRef("pk"), starts_at__lt=start)
