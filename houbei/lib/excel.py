@@ -118,6 +118,10 @@ def _choose_from(
     sheet.add_data_validation(validation)
 
 
+# Distinct texts a streamed export remembers at a time (a few MB at most).
+REMEMBERED_TEXTS = 16_384
+
+
 class StreamedTable:
     """A one-sheet workbook written row by row to a file in constant memory (xlsxwriter's
     ``constant_memory`` mode): 100 000 rows never sit in memory together. Same shape as
@@ -166,24 +170,44 @@ class StreamedTable:
             self.sheet.write_string(2, column, text, header)
         self.sheet.freeze_panes(3, 0)
         self.row = 3
+        # xlsxwriter's undecorated writers, as its own write_row calls them: the public ones
+        # first check whether the cell is given as "A1" text, and that check cost a tenth
+        # of a 100 000-row export.
+        self._string = self.sheet._write_string
+        self._number = self.sheet._write_number
+        self._blank = self.sheet._write_blank
+        self._boolean = self.sheet._write_boolean
+        # Each distinct text as written and its style, worked out once: an export repeats
+        # its posts, villages, dates and statuses on thousands of rows.
+        self._texts: dict[str, tuple[str, Any]] = {}
 
     def append(self, values: Sequence[Any]) -> None:
+        row, cell = self.row, self.cell
         for column, value in enumerate(values):
             if value is None or value == "":
-                self.sheet.write_blank(self.row, column, None, self.cell)
+                self._blank(row, column, None, cell)
             elif isinstance(value, str):
-                # write_string, never write(): a leading "=" must stay text.
-                style = self.quoted if is_formula_like(value) else self.cell
-                # A bare carriage return would be stored as _x000D_: keep line ends as \n.
-                text = value.replace("\r\n", "\n").replace("\r", "\n")
-                self.sheet.write_string(self.row, column, text, style)
+                self._string(row, column, *self._text(value))
             elif isinstance(value, bool):
-                self.sheet.write_boolean(self.row, column, value, self.cell)
+                self._boolean(row, column, value, cell)
             elif isinstance(value, int | float | Decimal):
-                self.sheet.write_number(self.row, column, float(value), self.cell)
+                self._number(row, column, float(value), cell)
             else:
-                self.sheet.write_string(self.row, column, str(value), self.cell)
-        self.row += 1
+                self._string(row, column, str(value), cell)
+        self.row = row + 1
+
+    def _text(self, value: str) -> tuple[str, Any]:
+        """A text cell as written, with its style. Always written as a string, never through
+        write(): a leading "=" must stay text (quote-prefixed)."""
+        known = self._texts.get(value)
+        if known is None:
+            # A bare carriage return would be stored as _x000D_: keep line ends as \n.
+            text = value.replace("\r\n", "\n").replace("\r", "\n")
+            known = (text, self.quoted if is_formula_like(value) else self.cell)
+            if len(self._texts) >= REMEMBERED_TEXTS:
+                self._texts.clear()  # memory must not grow with the export (notes, names)
+            self._texts[value] = known
+        return known
 
     def __enter__(self) -> StreamedTable:
         return self

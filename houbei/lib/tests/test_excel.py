@@ -72,3 +72,26 @@ def test_streamed_layout_and_types(tmp_path):
     assert sheet.max_row == 1003 and sheet.freeze_panes == "A4"
     assert (sheet["A4"].value, sheet["B4"].value, sheet["C4"].value) == (1, "人1", 8.5)
     assert sheet["C5"].value is None
+
+
+@pytest.mark.parametrize("remembered", [1, 16_384])
+def test_streamed_texts_are_written_the_same_once_remembered_or_forgotten(
+    tmp_path, monkeypatch, remembered
+):
+    """Each distinct text's form and style is remembered, and forgotten when too many are:
+    the cells must not depend on which."""
+    from houbei.lib import excel
+
+    monkeypatch.setattr(excel, "REMEMBERED_TEXTS", remembered)
+    path = tmp_path / "out.xlsx"
+    texts = ["=1+1", "王强", "a\r\nb", "王强", "=1+1", "a\r\nb"]
+    with excel.StreamedTable(
+        str(path), title="花名册", subtitle="", headers=["姓名"], widths=[10]
+    ) as table:
+        for text in texts:
+            table.append([text])
+    sheet = load_workbook(path).active
+    cells = [sheet.cell(row=4 + n, column=1) for n in range(len(texts))]
+    assert [c.value for c in cells] == ["=1+1", "王强", "a\nb", "王强", "=1+1", "a\nb"]
+    assert [bool(c.quotePrefix) for c in cells] == [True, False, False, False, True, False]
+    assert all(c.data_type == "s" for c in cells)
