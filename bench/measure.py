@@ -95,10 +95,12 @@ from houbei.synth.builder import (  # noqa: E402
 )
 
 EXPORT_DAYS = 15  # ≈ 100 000 duty records of one synthetic district
-# The quick run exports the same ≈ 100 000 rows: the target is set for that size, and on
-# 20 000 the query and the workbook's setup weigh a fifth more (1.9–2.1 × xlsxwriter
-# against 1.6–1.8), for 12 seconds saved.
-QUICK_EXPORT_DAYS = EXPORT_DAYS
+# The quick run exports a week, ≈ 48 000 rows: the ratio is the same from 7 000 rows up
+# (1.36–1.59 × xlsxwriter for one and two days, 1.52–1.72 for a week, 1.32–1.43 for two
+# weeks, on a machine of the eighth session where the full export took 17 s), and the
+# whole export had taken half of the quick run's minute. Until the eighth session's
+# export was faster, a smaller one weighed its query and setup a fifth more.
+QUICK_EXPORT_DAYS = 7
 T = TypeVar("T")
 
 
