@@ -95,12 +95,16 @@ from houbei.synth.builder import (  # noqa: E402
 )
 
 EXPORT_DAYS = 15  # ≈ 100 000 duty records of one synthetic district
-# The quick run exports a week, ≈ 48 000 rows: the ratio is the same from 7 000 rows up
-# (1.36–1.59 × xlsxwriter for one and two days, 1.52–1.72 for a week, 1.32–1.43 for two
-# weeks, on a machine of the eighth session where the full export took 17 s), and the
-# whole export had taken half of the quick run's minute. Until the eighth session's
-# export was faster, a smaller one weighed its query and setup a fifth more.
-QUICK_EXPORT_DAYS = 7
+# The quick run exports two days, ≈ 14 000 rows, three times, alternating with its floor
+# (the medians compared): the ratio is the same from 7 000 rows up (1.36–1.59 × xlsxwriter
+# for one and two days, 1.52–1.72 for a week, 1.32–1.43 for two weeks, on the eighth
+# session's machine, where the full export took 17 s), and one export and its floor had
+# taken half of the quick run's minute, with a single pair at the mercy of the machine's
+# moods (a week's came out at 2.21 in one quick run, 1.52–1.72 by hand). Until the
+# eighth session's export was faster, a smaller one weighed its query and setup a fifth
+# more. The full run exports the issue's 100 000 rows once.
+QUICK_EXPORT_DAYS = 2
+QUICK_EXPORT_SAMPLES = 3
 T = TypeVar("T")
 
 
@@ -183,16 +187,21 @@ def export(district: Region, quick: bool) -> dict[str, Any]:
     def run() -> None:
         Path(exports.write(exports.duty_records(filters), filters)).unlink()
 
-    with PeakMemory() as memory:
-        seconds = timed(run)
     made = exports.duty_records(filters)
     rows = list(made.rows())  # the floor writes the same rows, already in memory
-    floor = timed(lambda: _xlsxwriter(made.headers, rows))
+    samples = QUICK_EXPORT_SAMPLES if quick else 1
+    seconds, floor, peak = [], [], 0
+    for _sample in range(samples):
+        with PeakMemory() as memory:
+            seconds.append(timed(run))
+        peak = max(peak, memory.peak_growth)
+        floor.append(timed(lambda: _xlsxwriter(made.headers, rows)))
     return {
         "rows": len(rows),
-        "seconds": seconds,
-        "floor_seconds": floor,
-        "peak_mb": memory.peak_growth / 2**20,
+        "samples": samples,
+        "seconds": statistics.median(seconds),
+        "floor_seconds": statistics.median(floor),
+        "peak_mb": peak / 2**20,
     }
 
 
@@ -374,6 +383,11 @@ DUTY_IMPORT_ROWS = 100_000
 QUICK_IMPORT_ROWS = IMPORT_ROWS
 QUICK_DUTY_IMPORT_ROWS = 5000
 IMPORT_SAMPLES = 3
+# The quick run's duty log of 5 000 rows takes a fifth of a second a sample: seven samples
+# of each side, so that a moment of the machine's slowness does not decide the ratio
+# (0.32 and 0.18 in one quick run on the eighth session's machine, 0.63 and 0.31 in the
+# runs before and after).
+QUICK_DUTY_IMPORT_SAMPLES = 7
 
 
 def people_import(district: Region, quick: bool) -> Together:
@@ -386,6 +400,7 @@ def people_import(district: Region, quick: bool) -> Together:
     workbook = _roster(district, villages, count)
     return _import_rates(
         count,
+        IMPORT_SAMPLES,
         ["people_import"],
         partial(_people_import_once, district, workbook, count),
         partial(_people_floor_once, workbook, villages),
@@ -398,16 +413,17 @@ class Together(dict[str, dict[str, Any]]):
 
 def _import_rates(
     count: int,
+    samples: int,
     parts: Sequence[str],
     importer: Callable[[], Sequence[float]],
     floor: Callable[[], float],
 ) -> Together:
-    """The median seconds of IMPORT_SAMPLES runs of each side, alternating. One run of the
+    """The median seconds of ``samples`` runs of each side, alternating. One run of the
     importer measures each of ``parts`` in turn (an import, then its verification), giving
     each one's seconds; a part's rate counts the seconds of those before it."""
     seconds: list[list[float]] = [[] for _part in parts]
     floor_seconds = []
-    for _sample in range(IMPORT_SAMPLES):
+    for _sample in range(samples):
         for index, elapsed in enumerate(itertools.accumulate(importer())):
             seconds[index].append(elapsed)
         floor_seconds.append(floor())
@@ -415,7 +431,7 @@ def _import_rates(
         {
             part: {
                 "rows": count,
-                "samples": IMPORT_SAMPLES,
+                "samples": samples,
                 "seconds": statistics.median(part_seconds),
                 "floor_seconds": statistics.median(floor_seconds),
             }
@@ -518,6 +534,7 @@ def duty_imports(district: Region, quick: bool) -> Together:
     count, data, rows = _duty_log(district, quick)
     return _import_rates(
         count,
+        QUICK_DUTY_IMPORT_SAMPLES if quick else IMPORT_SAMPLES,
         ["duty_import", "duty_import_verified"],
         partial(_duty_import_once, district, data, count),
         partial(_duty_floor_once, district, rows),

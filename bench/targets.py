@@ -36,7 +36,8 @@ def _export(figures: Figures) -> Iterator[Row]:
         for profile, measured in profiles.items():
             export = measured["export"]
             yield _at_most(
-                f"Excel export {export['rows']:,} rows vs xlsxwriter ({database}, {profile})",
+                f"Excel export {export['rows']:,} rows, median of {export.get('samples', 1)},"
+                f" vs xlsxwriter ({database}, {profile})",
                 f"{export['seconds']:.2f} s vs {export['floor_seconds']:.2f} s",
                 export["seconds"] / export["floor_seconds"],
                 2.0,
