@@ -131,11 +131,8 @@ class DutyRecord(TimeStampedModel):
     post = models.ForeignKey(
         "campaigns.Post", on_delete=models.PROTECT, related_name="duty_records", db_index=False
     )
-    # Denormalised from the post: indicators and reports are per campaign. No index of its
-    # own: the (campaign, start) index below serves every lookup by campaign.
-    campaign = models.ForeignKey(
-        "campaigns.Campaign", on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+    # Denormalised from the post: indicators and reports are per campaign.
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="+")
     shift = models.ForeignKey(
         RosterShift, on_delete=models.SET_NULL, null=True, blank=True, related_name="records"
     )
@@ -213,9 +210,6 @@ class DutyRecord(TimeStampedModel):
             models.Index(fields=["post", "starts_at"], name="duty_record_post_start_idx"),
             # The verification queue.
             models.Index(fields=["status", "starts_at"], name="duty_record_status_idx"),
-            # A campaign's records over a span of days, in order of start (the export, the
-            # reports): read from the span alone and never sorted.
-            models.Index(fields=["campaign", "starts_at"], name="duty_record_campaign_start_idx"),
         ]
 
     def __str__(self) -> str:
