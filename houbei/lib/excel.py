@@ -7,6 +7,7 @@ edits the cell later."""
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -178,8 +179,9 @@ class StreamedTable:
         self._blank = self.sheet._write_blank
         self._boolean = self.sheet._write_boolean
         # Each distinct text as written and its style, worked out once: an export repeats
-        # its posts, villages, dates and statuses on thousands of rows.
-        self._texts: dict[str, tuple[str, Any]] = {}
+        # its posts, villages, dates and statuses on thousands of rows. Remembered by this
+        # table only (the texts hold names), and forgotten once it is written.
+        self._text = functools.lru_cache(maxsize=REMEMBERED_TEXTS)(self._written_text)
 
     def append(self, values: Sequence[Any]) -> None:
         row, cell = self.row, self.cell
@@ -196,23 +198,18 @@ class StreamedTable:
                 self._string(row, column, str(value), cell)
         self.row = row + 1
 
-    def _text(self, value: str) -> tuple[str, Any]:
+    def _written_text(self, value: str) -> tuple[str, Any]:
         """A text cell as written, with its style. Always written as a string, never through
         write(): a leading "=" must stay text (quote-prefixed)."""
-        known = self._texts.get(value)
-        if known is None:
-            # A bare carriage return would be stored as _x000D_: keep line ends as \n.
-            text = value.replace("\r\n", "\n").replace("\r", "\n")
-            known = (text, self.quoted if is_formula_like(value) else self.cell)
-            if len(self._texts) >= REMEMBERED_TEXTS:
-                self._texts.clear()  # memory must not grow with the export (notes, names)
-            self._texts[value] = known
-        return known
+        # A bare carriage return would be stored as _x000D_: keep line ends as \n.
+        text = value.replace("\r\n", "\n").replace("\r", "\n")
+        return text, self.quoted if is_formula_like(value) else self.cell
 
     def __enter__(self) -> StreamedTable:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self._text.cache_clear()
         self.workbook.close()
 
 

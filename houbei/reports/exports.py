@@ -11,6 +11,7 @@ Identifiers are masked as on the pages; text that Excel would take for a formula
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -161,9 +162,9 @@ def duty_records(filters: Filters) -> Export:
         # Plain tuples, labels looked up once: 100 000 model instances and as many
         # translated-choice lookups would take most of the export's time. Times arrive as
         # epoch seconds (records are kept to the second), each distinct one turned into
-        # local text once: a log repeats its shift times on every day, and parsing,
+        # local text once (``_local_texts``): a log repeats its shift times, and parsing,
         # converting and formatting two datetimes a row had been a sixth of the export.
-        local = _LocalTexts()
+        zone = timezone.get_current_timezone()
         statuses = {value: str(label) for value, label in Status.choices}
         sources = {value: str(label) for value, label in Source.choices}
         users = {
@@ -192,7 +193,7 @@ def duty_records(filters: Filters) -> Export:
         for number, row in enumerate(values.iterator(chunk_size=CHUNK), 1):
             start, end, post, post_type, name, village, status, source = row[:8]
             recorded_by, verified_by, notes, decline_reason = row[8:]
-            day, clock = local.start(start)
+            day, clock, _end = _local_texts(start, zone)
             yield [
                 number,
                 day,
@@ -201,7 +202,7 @@ def duty_records(filters: Filters) -> Export:
                 name,
                 village,
                 clock,
-                local.end(end) if end is not None else "",
+                _local_texts(end, zone)[2] if end is not None else "",
                 round((end - start) / 3600, 2) if end is not None else "",
                 statuses.get(status, status),
                 sources.get(source, source),
@@ -235,35 +236,14 @@ def duty_records(filters: Filters) -> Export:
     )
 
 
-class _LocalTexts:
-    """Epoch seconds as the export writes them in local time: a start as its date and
-    clock time, an end as month, day and time. The records come in order of start, so the
-    shifts that start together are neighbours: only the last start is remembered. Ends
-    are remembered up to ``REMEMBERED_ENDS`` at a time (check-outs fall on any second;
-    memory must not grow with the export)."""
-
-    REMEMBERED_ENDS = 4096
-
-    def __init__(self) -> None:
-        self.zone = timezone.get_current_timezone()
-        self.last_start: tuple[int, tuple[str, str]] | None = None
-        self.ends: dict[int, str] = {}
-
-    def start(self, epoch: int) -> tuple[str, str]:
-        if self.last_start is None or self.last_start[0] != epoch:
-            moment = dt.datetime.fromtimestamp(epoch, self.zone)
-            self.last_start = (epoch, (moment.strftime("%Y-%m-%d"), moment.strftime("%H:%M")))
-        return self.last_start[1]
-
-    def end(self, epoch: int) -> str:
-        text = self.ends.get(epoch)
-        if text is None:
-            if len(self.ends) >= self.REMEMBERED_ENDS:
-                self.ends.clear()
-            text = self.ends[epoch] = dt.datetime.fromtimestamp(epoch, self.zone).strftime(
-                "%m-%d %H:%M"
-            )
-        return text
+@functools.lru_cache(maxsize=4096)
+def _local_texts(epoch: int, zone: dt.tzinfo) -> tuple[str, str, str]:
+    """A moment in epoch seconds as the export writes it in local time: its date and clock
+    time (for a start), and month, day and time (for an end). Remembered: a log starts and
+    ends its shifts at the same times every day; check-outs fall on any second, so the
+    remembered moments are bounded."""
+    moment = dt.datetime.fromtimestamp(epoch, zone)
+    return moment.strftime("%Y-%m-%d"), moment.strftime("%H:%M"), moment.strftime("%m-%d %H:%M")
 
 
 def _display_name(user: Any) -> str:
