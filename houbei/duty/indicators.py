@@ -217,8 +217,7 @@ def apply_changes(changes: Iterable[tuple[Contribution | None, Contribution | No
     """``apply_change`` for many changes at once (a verifier's thousand ticked shifts): the
     changes of each person summed, then applied with one read and write of their rows.
     The caller holds the lock on every person concerned."""
-    if transaction.get_connection().in_atomic_block is False:
-        raise RuntimeError("indicator changes must run inside the record's transaction")
+    _require_transaction()
     # Summed by person and campaign first, then added to each figure the campaign moves:
     # a bulk verification's thousands of records are summed once, not once a figure.
     by_campaign: dict[tuple[int, int | None], _Delta] = defaultdict(_Delta)
@@ -236,6 +235,39 @@ def apply_changes(changes: Iterable[tuple[Contribution | None, Contribution | No
                 delta.tasks[code] += sign * count
             for level, count in contribution.deeds.items():
                 delta.deeds[level] += sign * count
+    _apply_summed(by_campaign)
+
+
+def add_verified_shifts(
+    shifts: Iterable[tuple[int, int | None, dict[dt.date, int], dict[str, int]]],
+) -> None:
+    """``apply_changes`` for many shifts just verified, each given as (person, campaign,
+    seconds by local day, task counts) and summed straight into its person's and
+    campaign's figures: a bulk verification's thousands of shifts, where making a
+    Contribution of each cost as much as summing them. The caller holds the lock on every
+    person concerned."""
+    _require_transaction()
+    by_campaign: dict[tuple[int, int | None], _Delta] = defaultdict(_Delta)
+    for person_id, campaign_id, seconds_by_day, tasks in shifts:
+        delta = by_campaign[person_id, campaign_id]
+        delta.shifts += 1
+        days = delta.days
+        for day, seconds in seconds_by_day.items():
+            delta.seconds += seconds
+            days[day] += seconds
+        if tasks:
+            delta.tasks.update(tasks)
+    _apply_summed(by_campaign)
+
+
+def _require_transaction() -> None:
+    if transaction.get_connection().in_atomic_block is False:
+        raise RuntimeError("indicator changes must run inside the record's transaction")
+
+
+def _apply_summed(by_campaign: dict[tuple[int, int | None], _Delta]) -> None:
+    """The changes summed by person and campaign, added to each figure a campaign moves
+    (its own and the overall one), and written."""
     deltas: dict[tuple[int, int], _Delta] = defaultdict(_Delta)
     for (person_id, campaign_id), summed in by_campaign.items():
         for key in _keys(campaign_id):

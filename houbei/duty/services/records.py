@@ -1029,16 +1029,12 @@ def duty_records_verify_many(*, acting_user: User | None, record_ids: Iterable[i
     for record in chosen:
         if (record.start, record.end) not in spans:
             spans[record.start, record.end] = local.seconds_by_day(record.start, record.end)
-    indicators.apply_changes(
+    indicators.add_verified_shifts(
         (
-            None,
-            indicators.Contribution(
-                person_id=record.person.id,
-                campaign_id=record.campaign_id,
-                seconds_by_day=spans[record.start, record.end],
-                shifts=1,
-                tasks=tasks.get(record.pk, {}),
-            ),
+            record.person.id,
+            record.campaign_id,
+            spans[record.start, record.end],
+            tasks.get(record.pk, _NO_TASKS),
         )
         for record in chosen
     )
@@ -1120,6 +1116,8 @@ def _verified_together(
             yield event, {record.pk for record in listed}
 
 
+# The task counts of a shift without any (shared, never changed).
+_NO_TASKS: dict[str, int] = {}
 # Ids in one IN (…) list (written as numbers: lib.models.InIds).
 _IDS_A_QUERY = 5000
 
