@@ -12,7 +12,7 @@ from functools import lru_cache
 from django.conf import settings
 from django.db import connection
 
-from houbei.audit.models import AuditChainHead, AuditEvent
+from houbei.audit.models import AuditChainHead, AuditEvent, HashedData
 from houbei.lib.models import for_update
 
 GENESIS = "0" * 64
@@ -30,18 +30,28 @@ def _derived_key(lookup_key: str) -> bytes:
 
 
 def canonical(event: AuditEvent) -> bytes:
-    content = {
-        "sequence": event.sequence,
-        "time": event.event_time.isoformat(timespec="microseconds"),
-        "user": event.acting_user_id,
-        "type": event.event_type,
-        "target_type": event.target_type_id,
-        "target_id": event.target_id,
-        "target_label": event.target_label,
-        "region": event.region_id,
-        "data": event.extra_data,
-    }
-    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+    """The event's content as its hash covers it: one JSON object, keys sorted, written
+    compactly. Its data (first of the sorted keys) is written out once when the event is
+    linked and kept with it (``HashedData``): the same text is then stored."""
+    data = event.extra_data
+    content = _canonical_json(
+        {
+            "sequence": event.sequence,
+            "time": event.event_time.isoformat(timespec="microseconds"),
+            "user": event.acting_user_id,
+            "type": event.event_type,
+            "target_type": event.target_type_id,
+            "target_id": event.target_id,
+            "target_label": event.target_label,
+            "region": event.region_id,
+        }
+    )
+    text = data.text if type(data) is HashedData else _canonical_json(data)
+    return f'{{"data":{text},{content[1:]}'.encode()
+
+
+def _canonical_json(value: object) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def entry_hash(event: AuditEvent, prev_hash: str) -> str:
@@ -61,6 +71,8 @@ def link_many(events: list[AuditEvent]) -> None:
         return
     sequence, last_hash = _locked_head()
     for event in events:
+        if isinstance(event.extra_data, dict) and type(event.extra_data) is not HashedData:
+            event.extra_data = HashedData(event.extra_data, _canonical_json(event.extra_data))
         event.sequence = sequence = sequence + 1
         event.prev_hash = last_hash
         event.entry_hash = last_hash = entry_hash(event, event.prev_hash)

@@ -6,14 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import io
 import itertools
+import json
 from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 
-from houbei.audit.chain import verify
-from houbei.audit.models import AppendOnly, AuditEvent, EventType
+from houbei.audit.chain import canonical, verify
+from houbei.audit.models import AppendOnly, AuditEvent, DataEncoder, EventType, HashedData
 from houbei.audit.services import audit_event, audit_record, audit_record_many
 from houbei.conftest import World
 from houbei.tests.factories import make_person, numbered_name
@@ -99,6 +100,51 @@ def test_an_event_given_plain_json_is_stored_and_read_back_as_it_was_hashed(
     assert AuditEvent.objects.get(pk=plain.pk).extra_data == plain.extra_data
     assert plain.extra_data["records"] is records  # kept as given, not copied
     assert AuditEvent.objects.get(pk=mixed.pk).extra_data == {"new": {"born": "1990-01-02"}}
+    assert list(verify()) == []
+
+
+def test_the_data_is_written_out_once_and_stored_as_it_was_hashed(world: World) -> None:
+    """An event's data is written out when it is linked into the chain: the hash covers the
+    same bytes as the whole content written with its keys sorted (the chain's format from
+    the start: older events still verify), and that text is what the database is given."""
+    person = make_person(world.village_a)
+    data = {
+        "records": {"10": ["王强", {"劝返": 3, "登记": 1}], "9": [None, True, 1.5, 'a"b']},
+        "count": 2,
+        "columns": {"z": 1, "b": [2]},
+    }
+    with transaction.atomic():
+        event = audit_record(
+            acting_user=world.secretary_a,
+            event_type=EventType.DUTY_IMPORTED,
+            target=person,
+            region=world.village_a,
+            extra=data,
+            extra_is_json=True,
+        )
+    whole = {
+        "sequence": event.sequence,
+        "time": event.event_time.isoformat(timespec="microseconds"),
+        "user": world.secretary_a.pk,
+        "type": EventType.DUTY_IMPORTED.value,
+        "target_type": event.target_type_id,
+        "target_id": str(person.pk),
+        "target_label": str(person),
+        "region": world.village_a.pk,
+        "data": data,
+    }
+    written = json.dumps(whole, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    assert canonical(event) == written.encode()
+    assert isinstance(event.extra_data, HashedData)
+    assert json.dumps(event.extra_data, cls=DataEncoder) == event.extra_data.text
+    assert json.loads(event.extra_data.text) == data
+    if connection.vendor == "sqlite":  # PostgreSQL keeps jsonb, parsed
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT extra_data FROM audit_auditevent WHERE id = %s", [event.pk])
+            assert cursor.fetchone()[0] == event.extra_data.text
+    read = AuditEvent.objects.get(pk=event.pk)
+    assert read.extra_data == data
+    assert canonical(read) == canonical(event)
     assert list(verify()) == []
 
 
