@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,7 +155,12 @@ def duty_records(filters: Filters) -> Export:
         person__in=people_in(filters), starts_at__gte=first, starts_at__lt=after
     )
     if filters.campaign is not None:
-        records = records.filter(campaign=filters.campaign)
+        # Through the post, whose campaign the record's is (denormalised): SQLite, run
+        # without planner statistics, would otherwise take the records' campaign index and
+        # read every record of the campaign — a district's 400 000 to export two days'
+        # 14 000 (175 ms a query against 18 ms through the posts' (post, start) index).
+        # PostgreSQL plans the two alike (57 and 60 ms).
+        records = records.filter(post__campaign=filters.campaign)
     records = records.order_by("starts_at", "pk")
 
     def rows() -> Iterator[Sequence[Any]]:
@@ -167,13 +172,11 @@ def duty_records(filters: Filters) -> Export:
         zone = timezone.get_current_timezone()
         statuses = {value: str(label) for value, label in Status.choices}
         sources = {value: str(label) for value, label in Source.choices}
-        users = {
-            user.pk: _display_name(user)
-            for user in User.objects.filter(
-                Q(pk__in=records.values("recorded_by_id"))
-                | Q(pk__in=records.values("verified_by_id"))
-            )
-        }
+        # Who entered and verified them, from one pass over the records (a few dozen
+        # accounts), not a subquery for each column.
+        pairs = records.order_by().values_list("recorded_by_id", "verified_by_id").distinct()
+        user_ids = {pk for pair in pairs for pk in pair if pk is not None}
+        users = {user.pk: _display_name(user) for user in User.objects.filter(pk__in=user_ids)}
         values = records.annotate(
             start_epoch=EpochSeconds("starts_at"), end_epoch=EpochSeconds("ends_at")
         ).values_list(

@@ -15,7 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from houbei.conftest import Frontline, World
+from houbei.campaigns.models import CampaignType
+from houbei.campaigns.services import campaign_create
+from houbei.conftest import Frontline, World, build_frontline, side_a
 from houbei.duty.services.records import DutyInput, duty_record_create, duty_record_verify
 from houbei.jobs.models import Job, JobStatus
 from houbei.reports.tests.test_figures import END, START, expected, generate
@@ -245,6 +247,45 @@ def test_the_duty_record_export_says_who_recorded_and_verified_what(
         world.secretary_a.get_full_name() or world.secretary_a.get_username(),
         world.town_x_admin.get_full_name() or world.town_x_admin.get_username(),
     )
+
+
+def test_the_duty_record_export_of_a_campaign_leaves_out_another_campaigns_shifts(
+    world: World, frontline: Frontline
+) -> None:
+    """The export finds a campaign's records through their posts: a shift of the same
+    person, the same days, at a post of another campaign is in the export without a
+    campaign, and not in the campaign's."""
+    flood = build_frontline(
+        side_a(world),
+        campaign=campaign_create(
+            acting_user=None,
+            name="2020年防汛",
+            campaign_type=CampaignType.objects.get(code="epidemic"),
+            region=world.district,
+            start_date=START,
+            end_date=END,
+        ),
+    )
+    person = make_person(world.village_a, "钟利洪")
+    starts = dt.datetime(2020, 2, 10, 8, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    for post, start in (
+        (frontline.checkpoint, starts),
+        (flood.checkpoint, starts.replace(hour=17)),
+    ):
+        duty_record_create(
+            acting_user=world.secretary_a,
+            post=post,
+            data=DutyInput(person, start, start + dt.timedelta(hours=8)),
+        )
+    client = client_for(world.district_admin)
+
+    def exported(**extra: str) -> list[tuple[object, ...]]:
+        response = client.get(reverse("reports:duty_records_export"), query(frontline, **extra))
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        return [r[1:7] for r in sheet.iter_rows(min_row=4, values_only=True) if r[4] == "钟利洪"]
+
+    assert exported() == [("2020-02-10", "唐家湾卡点", "卡点/卡口", "钟利洪", "花红村", "08:00")]
+    assert [row[5] for row in exported(campaign="")] == ["08:00", "17:00"]
 
 
 def test_the_dashboard_is_cached_until_the_next_audited_change(
