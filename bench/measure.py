@@ -548,43 +548,46 @@ def duty_imports(district: Region, quick: bool) -> Together:
     verification after it (until the sixth session, two sets of runs imported the same log
     twice over: a minute of ``make bench``). All rolled back."""
     count, data, rows = _duty_log(district, quick)
-    besides_insert: list[float] = []
+    insert_wait: list[float] = []
     measured = _import_rates(
         count,
         QUICK_DUTY_IMPORT_SAMPLES if quick else IMPORT_SAMPLES,
         ["duty_import", "duty_import_verified"],
-        partial(_duty_import_once, district, data, count, besides_insert),
+        partial(_duty_import_once, district, data, count, insert_wait),
         partial(_duty_floor_once, district, rows),
     )
-    measured["duty_import"]["besides_insert_seconds"] = statistics.median(besides_insert)
+    measured["duty_import"]["insert_wait_seconds"] = statistics.median(insert_wait)
     return measured
 
 
 @contextlib.contextmanager
-def _records_insert_timed(inserting: list[float]) -> Iterator[None]:
-    """The seconds the duty service spends in ``insert_rows`` writing the records (and
-    building the rows as the insert reads them), added to ``inserting``. What an import
-    spends besides is work the raw load does not do at all: the raw load's seconds over
-    that rest bound the ratio the import could reach if its insert cost nothing. The
-    real function runs; only the clock is added."""
+def _records_wait_timed(waiting: list[float]) -> Iterator[None]:
+    """The seconds the duty service waits at the end of each stream of records
+    (``insert_stream``) for the database to finish inserting them, added to ``waiting``:
+    the part of the insert not hidden behind the checks of the rows that follow. The real
+    function runs; only the clock is added."""
     from houbei.duty.services import records
 
-    insert_rows = records.insert_rows  # type: ignore[attr-defined]  # imported there
+    insert_stream = records.insert_stream  # type: ignore[attr-defined]  # imported there
     spent = 0.0
 
-    def timed(model: type[Model], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    @contextlib.contextmanager
+    def timed(
+        model: type[Model], columns: Sequence[str]
+    ) -> Iterator[Callable[[Iterable[Sequence[Any]]], None]]:
         nonlocal spent
-        started = time.perf_counter()
-        insert_rows(model, columns, rows)
+        with insert_stream(model, columns) as insert:
+            yield insert
+            ended = time.perf_counter()
         if model is DutyRecord:
-            spent += time.perf_counter() - started
+            spent += time.perf_counter() - ended
 
-    records.insert_rows = timed  # type: ignore[attr-defined]
+    records.insert_stream = timed  # type: ignore[attr-defined]
     try:
         yield
     finally:
-        records.insert_rows = insert_rows  # type: ignore[attr-defined]
-        inserting.append(spent)
+        records.insert_stream = insert_stream  # type: ignore[attr-defined]
+        waiting.append(spent)
 
 
 def _duty_log(
@@ -615,10 +618,10 @@ def _duty_log(
 
 
 def _duty_import_once(
-    district: Region, data: bytes, count: int, besides_insert: list[float]
+    district: Region, data: bytes, count: int, insert_wait: list[float]
 ) -> tuple[float, float]:
-    """The seconds of the import, and of verifying the whole of it afterwards; those of the
-    import spent besides inserting its records are added to ``besides_insert``."""
+    """The seconds of the import, and of verifying the whole of it afterwards; those the
+    import waited for its records' insert to end are added to ``insert_wait``."""
     from houbei.imports.duty import apply_duty_import, plan_duty_import
 
     verifier = _district_admin(district)
@@ -626,15 +629,13 @@ def _duty_import_once(
         post = _bench_post(district)
         made = _new_people(post.region, _log_people(count))
         people = [person.pk for person, _number in made]
-        inserting: list[float] = []
         started = time.perf_counter()
-        with _records_insert_timed(inserting):
+        with _records_wait_timed(insert_wait):
             plan = plan_duty_import(
                 scope=None, data=data, filename="值守.csv", campaign=post.campaign
             )
             apply_duty_import(acting_user=None, plan=plan)
         imported = time.perf_counter()
-        besides_insert.append(imported - started - inserting[0])
         scope = Scope.for_user(verifier)
         waiting = review_queue(scope=scope, post=post, source=Source.IMPORT)
         ids = verifiable(waiting, scope=scope).order_by().values_list("pk", flat=True)

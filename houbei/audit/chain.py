@@ -54,6 +54,11 @@ def _canonical_json(value: object) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
+def hashed_data(data: dict[str, object]) -> HashedData:
+    """An event's data with its text as the hash covers it and as it is stored."""
+    return HashedData(data, _canonical_json(data))
+
+
 def entry_hash(event: AuditEvent, prev_hash: str) -> str:
     return hmac.new(_key(), prev_hash.encode() + canonical(event), hashlib.sha256).hexdigest()
 
@@ -72,7 +77,7 @@ def link_many(events: list[AuditEvent]) -> None:
     sequence, last_hash = _locked_head()
     for event in events:
         if isinstance(event.extra_data, dict) and type(event.extra_data) is not HashedData:
-            event.extra_data = HashedData(event.extra_data, _canonical_json(event.extra_data))
+            event.extra_data = hashed_data(event.extra_data)
         event.sequence = sequence = sequence + 1
         event.prev_hash = last_hash
         event.entry_hash = last_hash = entry_hash(event, event.prev_hash)
@@ -86,6 +91,11 @@ def link_many(events: list[AuditEvent]) -> None:
 # The head's two statements, run for every change anyone makes, are written out: compiling
 # them through the ORM took longer than running them.
 _HEAD = connection.ops.quote_name(AuditChainHead._meta.db_table)
+
+
+def lock_head() -> None:
+    """Lock the head until the transaction ends: nobody else can append an event meanwhile."""
+    _locked_head()
 
 
 def _locked_head() -> tuple[int, str]:

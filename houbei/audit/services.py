@@ -8,9 +8,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 
-from houbei.audit.chain import link_many
+from houbei.audit.chain import hashed_data, link_many, lock_head
 from houbei.audit.models import AuditEvent, EventType
-from houbei.lib.models import insert_model, insert_models
+from houbei.lib.models import insert_model, insert_models, reserve_ids
 
 if TYPE_CHECKING:
     from houbei.accounts.models import User
@@ -70,6 +70,8 @@ def audit_event(
         data["new"] = dict(new)
     if not extra_is_json or old is not None or new is not None:
         data = json.loads(json.dumps(data, cls=DjangoJSONEncoder))  # as it is read back
+    else:  # final: written out now, while an import's records are still being inserted
+        data = hashed_data(data)
     return AuditEvent(
         acting_user=acting_user,
         event_type=event_type,
@@ -83,12 +85,23 @@ def audit_event(
 
 def audit_record_many(events: list[AuditEvent]) -> None:
     """Append events in order, in one COPY or executemany (lib/models.insert_models);
-    their ids are not read back (nobody
-    needs them: an event is found by its sequence). Must run inside the caller's
+    their ids are not read back (nobody needs them: an event is found by its sequence),
+    unless all of them were given one from ``audit_ids``. Must run inside the caller's
     transaction."""
     _require_transaction()
     link_many(events)
-    insert_models(AuditEvent, events)
+    insert_models(AuditEvent, events, with_pk=events[0].pk is not None if events else False)
+
+
+def audit_ids(count: int) -> list[int]:
+    """Ids for events this transaction appends later (``audit_record_many``, each given
+    its id), for rows written before them that name them: an import's records, inserted
+    while the events listing them are still being worked out. The chain's head is locked
+    first, so no other transaction appends an event until this one ends: the ids go in the
+    order of the chain."""
+    _require_transaction()
+    lock_head()
+    return list(reserve_ids(AuditEvent, count))
 
 
 def _require_transaction() -> None:

@@ -49,10 +49,6 @@ DUTY_HEADERS: dict[str, str] = {
 }
 Key = TypeVar("Key")
 Value = TypeVar("Value")
-# Rows saved together: the people of a batch are locked and their shifts read at once, and
-# one audit event lists its records (~600 KB of JSON at most). A batch's fixed statements
-# cost ~15 ms: 2 000 rows a batch took 3.2–3.5 s for 100 000 rows, 5 000 took 2.8–3.1 s.
-DUTY_BATCH = 5000
 DUTY_REASONS = (
     "date_invalid",
     "time_invalid",
@@ -367,35 +363,30 @@ def _count(text: str, kind: str) -> int:
 def apply_duty_import(
     *, acting_user: User | None, plan: DutyPlan, progress: Callable[[int, int], None] | None = None
 ) -> int:
-    """Save every accepted row through the duty service, in one transaction, DUTY_BATCH rows
-    at a time (``duty_record_create_many``: the checks of one entry, the writes of a few
-    statements); rows the service refuses (an overlap with a recorded shift or an earlier
-    row, a closed post) join the rejected ones."""
-    kept = []
+    """Save every accepted row through the duty service, in one transaction
+    (``duty_record_create_many``: the checks of one entry, the writes of a few statements);
+    rows the service refuses (an overlap with a recorded shift or an earlier row, a closed
+    post) join the rejected ones."""
     row_of = {row.number: row for row in plan.table.rows}
     # Saved person by person, each person's rows in the file's order (sorting is stable):
-    # a batch then locks and reads the shifts of a few dozen people, not of everyone the
-    # log names (a log goes day by day, so each batch would hold every person). Only rows of
-    # the same person can overlap, so the earlier row in the file still wins.
+    # a chunk of them then lists the shifts of a few dozen people in its audit event, not of
+    # everyone the log names (a log goes day by day). Only rows of the same person can
+    # overlap, so the earlier row in the file still wins.
     by_person = sorted(plan.accepted, key=lambda item: item[2].person.id)
     with transaction.atomic():
-        for start in range(0, len(by_person), DUTY_BATCH):
-            batch = by_person[start : start + DUTY_BATCH]
-            saved = duty_record_create_many(
-                acting_user=acting_user,
-                entries=[(post, data) for _number, post, data in batch],
-                source=Source.IMPORT,
-            )
-            for position, (number, post, data) in enumerate(batch):
-                if position in saved.refused:
-                    message = "；".join(saved.refused[position])
-                    plan.rejected.append(
-                        Rejection(number, "not_saved", message, row_of[number].raw)
-                    )
-                else:
-                    kept.append((number, post, data))
-            if progress is not None:
-                progress(start + len(batch), len(plan.accepted))
+        saved = duty_record_create_many(
+            acting_user=acting_user,
+            entries=[(post, data) for _number, post, data in by_person],
+            source=Source.IMPORT,
+            progress=progress,
+        )
+        kept = []
+        for position, (number, post, data) in enumerate(by_person):
+            if position in saved.refused:
+                message = "；".join(saved.refused[position])
+                plan.rejected.append(Rejection(number, "not_saved", message, row_of[number].raw))
+            else:
+                kept.append((number, post, data))
         plan.accepted = sorted(kept, key=lambda item: item[0])
         plan.rejected.sort(key=lambda r: r.row)
     return len(kept)

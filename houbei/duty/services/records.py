@@ -18,21 +18,28 @@ import bisect
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Model, OuterRef, Q, Subquery
+from django.db.models import F, Model, OuterRef, Q, Subquery, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from houbei.accounts.roles import Capability
 from houbei.accounts.scoping import Scope
 from houbei.audit.models import AuditEvent, EventType
-from houbei.audit.services import audit_record, changed_values
-from houbei.campaigns.models import Post
+from houbei.audit.services import (
+    audit_event,
+    audit_ids,
+    audit_record,
+    audit_record_many,
+    changed_values,
+)
+from houbei.campaigns.models import Campaign, Post
 from houbei.duty import indicators
 from houbei.duty.models import (
     DutyRecord,
@@ -49,6 +56,7 @@ from houbei.lib.models import (
     db_moments,
     insert_model,
     insert_rows,
+    insert_stream,
     lock_row,
     plain_rows,
     read_moment,
@@ -508,62 +516,181 @@ class _Busy:
         return shift if shift_end is None or shift_end > start else None
 
 
+# Entries of an import checked and written together: one audit event per region and
+# campaign lists each such chunk's records (~600 KB of JSON at most, decision 0007).
+EVENT_RECORDS = 5000
+# Records inserted in one stream before the events listing them are written: their texts
+# wait in memory meanwhile (~12 MB for 100 000), and each stream ends with one wait for the
+# database to catch up.
+STREAM_RECORDS = 100_000
+
+
 @transaction.atomic
 def duty_record_create_many(
     *,
     acting_user: User | None,
     entries: Sequence[tuple[Post, DutyInput]],
     source: Source = Source.IMPORT,
+    progress: Callable[[int, int], None] | None = None,
 ) -> EntriesSaved:
     """Past shifts entered in bulk (an import's rows), each checked as
     ``duty_record_create`` checks one — scope, open post, times, task counts, overlap with
-    the person's recorded shifts and with the batch's earlier entries. Refused entries are
-    not saved and are reported with their reasons; the others are saved, pending.
+    the person's recorded shifts and with the earlier entries. Refused entries are not
+    saved and are reported with their reasons; the others are saved, pending.
 
-    Built for an import's hundreds of thousands of rows: the people locked together, their
-    shifts read once, checks remembered for repeated posts and times, the records written
-    as plain rows with ids reserved beforehand, and one audit event per region and campaign
-    of the batch listing every record as it was imported, which each record links to
-    (docs/decisions/0007-duty-import-audited-by-batch.md)."""
+    Built for an import's hundreds of thousands of rows: the people locked together and
+    their shifts read once, checks remembered for repeated posts and times, the records
+    written as plain rows with ids reserved beforehand, and one audit event per region and
+    campaign of every ``EVENT_RECORDS`` entries listing each record as it was imported,
+    which each record links to (docs/decisions/0007-duty-import-audited-by-batch.md). The
+    records of a chunk are inserted while the next chunk is checked (``insert_stream``);
+    their events follow, with ids reserved before. ``progress(done, total)`` is told after
+    each stream, when the connection is free again."""
     if not entries:
         return EntriesSaved({}, {})
-    scope = _scope(acting_user)
-    now = _second(timezone.now())
-    people = _lock_people({data.person.id: data.person for _post, data in entries})
-    spans = _Spans()
-    timed = [
-        (post, people[data.person.id], *spans.of(data.starts_at, data.ends_at), data)
-        for post, data in entries
-    ]
-    busy: dict[int, _Busy] = {pk: _Busy() for pk in people}
-    for person_id, start_epoch, end_epoch, pk in _shifts_near(
-        people, min(t[2] for t in timed), max(t[3] for t in timed)
-    ):
-        busy[person_id].add(start_epoch, end_epoch, pk)
-    permitted: dict[tuple[int, int], bool] = {}
-    time_problems: dict[tuple[int, dt.datetime, dt.datetime], list[str]] = {}
-    refused: dict[int, list[str]] = {}
-    accepted: list[int] = []
-    for index, (post, person, starts_at, ends_at, data) in enumerate(timed):
-        problems = _entry_problems(
-            scope, post, person, starts_at, ends_at, now, permitted, time_problems
+    checks = _EntryChecks(acting_user, entries)
+    saved = EntriesSaved({}, {})
+    for start in range(0, len(entries), STREAM_RECORDS):
+        stream = range(start, min(start + STREAM_RECORDS, len(entries)))
+        _create_streamed(acting_user, source, checks, stream, saved)
+        if progress is not None:
+            progress(stream.stop, len(entries))
+    return saved
+
+
+class _EntryChecks:
+    """The checks of an import's entries in the order given, against the recorded shifts
+    of its people (locked, and read once) and the entries accepted before."""
+
+    def __init__(self, acting_user: User | None, entries: Sequence[tuple[Post, DutyInput]]):
+        self.scope = _scope(acting_user)
+        self.now = _second(timezone.now())
+        people = _lock_people({data.person.id: data.person for _post, data in entries})
+        self.spans = _Spans()
+        self.timed = [
+            (post, people[data.person.id], *self.spans.of(data.starts_at, data.ends_at), data)
+            for post, data in entries
+        ]
+        self.busy: dict[int, _Busy] = {pk: _Busy() for pk in people}
+        for person_id, start_epoch, end_epoch, pk in _shifts_near(
+            people, min(t[2] for t in self.timed), max(t[3] for t in self.timed)
+        ):
+            self.busy[person_id].add(start_epoch, end_epoch, pk)
+        self.permitted: dict[tuple[int, int], bool] = {}
+        self.time_problems: dict[tuple[int, dt.datetime, dt.datetime], list[str]] = {}
+        # No statement may run inside the records' stream (``insert_stream``): what the
+        # checks and the events read of each post (its campaign and region) and each
+        # post's permission for each village are read now.
+        prefetch_related_objects(
+            list({id(post): post for post, *_rest in self.timed}.values()), "campaign", "region"
         )
-        start, end = spans.epochs[starts_at, ends_at]
-        if not problems:
-            other = busy[person.id].overlapping(start, end)
-            if other is not None:
-                problems.append(_overlap_message(_other_record(other, timed), scope))
-        task_problem = _task_problem(data.tasks) if data.tasks else None
-        if task_problem:
-            problems.append(task_problem)
-        if problems:
-            refused[index] = problems
-            continue
-        busy[person.id].add(start, end, _Entry(index))
-        accepted.append(index)
-    ids = dict(zip(accepted, reserve_ids(DutyRecord, len(accepted)), strict=True))
-    _insert_pending(acting_user, timed, ids, source, now)
-    return EntriesSaved(ids, refused)
+        for post, person, *_rest in self.timed:
+            if (post.id, person.village_id) not in self.permitted:
+                self.permitted[post.id, person.village_id] = _may(
+                    self.scope, post, person, Capability.DUTY_RECORD
+                )
+
+    def accepted(
+        self,
+        positions: range,
+        refused: dict[int, list[str]],
+        overlaps: list[tuple[int, int | _Entry]],
+    ) -> list[int]:
+        """The positions whose entries pass; the others go to ``refused`` with their
+        reasons. Where an entry overlaps another shift, its position and that shift (a
+        recorded one's id, or an earlier entry) go to ``overlaps`` instead of the message,
+        which names the shift as the user may see it: it is written once the records'
+        stream has ended (``overlap_messages``)."""
+        accepted = []
+        for index in positions:
+            post, person, starts_at, ends_at, data = self.timed[index]
+            problems = _entry_problems(
+                self.scope,
+                post,
+                person,
+                starts_at,
+                ends_at,
+                self.now,
+                self.permitted,
+                self.time_problems,
+            )
+            start, end = self.spans.epochs[starts_at, ends_at]
+            overlapped = False
+            if not problems:
+                other = self.busy[person.id].overlapping(start, end)
+                if other is not None:
+                    overlaps.append((index, other))
+                    overlapped = True
+            task_problem = _task_problem(data.tasks) if data.tasks else None
+            if task_problem:
+                problems.append(task_problem)
+            if problems or overlapped:
+                refused[index] = problems
+                continue
+            self.busy[person.id].add(start, end, _Entry(index))
+            accepted.append(index)
+        return accepted
+
+    def overlap_messages(
+        self, overlaps: list[tuple[int, int | _Entry]], refused: dict[int, list[str]]
+    ) -> None:
+        """Each overlap's message, first among its entry's reasons (the checks before it
+        passed), naming the other shift."""
+        for index, other in overlaps:
+            if isinstance(other, int):
+                shift = DutyRecord.objects.select_related("post__region", "person").get(pk=other)
+            else:
+                post, person, starts_at, ends_at, _data = self.timed[other.position]
+                shift = DutyRecord(post=post, person=person, starts_at=starts_at, ends_at=ends_at)
+            refused[index].insert(0, _overlap_message(shift, self.scope))
+
+
+def _create_streamed(
+    acting_user: User | None,
+    source: Source,
+    checks: _EntryChecks,
+    stream: range,
+    saved: EntriesSaved,
+) -> None:
+    """Check the entries at ``stream``'s positions a chunk at a time, inserting each
+    chunk's records while the next is checked; then the events listing them (their ids
+    reserved first, as the records name them) and the task counts."""
+    timed = checks.timed
+    chunks = [stream[at : at + EVENT_RECORDS] for at in range(0, len(stream), EVENT_RECORDS)]
+    # Each chunk's regions and campaigns in the order its entries come to them.
+    groups = [
+        list(dict.fromkeys(_event_group(timed[index][0]) for index in chunk)) for chunk in chunks
+    ]
+    # Some may go unused (a chunk's rows of a region all refused): gaps, as any sequence has.
+    event_ids = iter(audit_ids(sum(map(len, groups))))
+    record_ids = iter(reserve_ids(DutyRecord, len(stream)))
+    pending = _PendingRows(acting_user, source, checks.now)
+    events: list[AuditEvent] = []
+    overlaps: list[tuple[int, int | _Entry]] = []
+    task_counts: list[tuple[int, int, int]] = []
+    with insert_stream(DutyRecord, _RECORD_COLUMNS) as insert:
+        for chunk, chunk_groups in zip(chunks, groups, strict=True):
+            accepted = checks.accepted(chunk, saved.refused, overlaps)
+            ids = {index: next(record_ids) for index in accepted}
+            saved.records.update(ids)
+            event_of = {group: next(event_ids) for group in chunk_groups}
+            insert(pending.rows(timed, ids, event_of))
+            events.extend(pending.events(event_of))
+            task_counts.extend(
+                (pk, kind.pk, count)
+                for index, pk in ids.items()
+                if timed[index][4].tasks
+                for kind, count in timed[index][4].tasks.items()
+                if count
+            )
+    checks.overlap_messages(overlaps, saved.refused)
+    audit_record_many(events)
+    insert_rows(DutyTaskCount, ["record_id", "kind_id", "count"], task_counts)
+
+
+def _event_group(post: Post) -> tuple[int, int]:
+    """What an import's event covers: its records of one region and campaign."""
+    return post.region_id, post.campaign_id
 
 
 class _Spans:
@@ -630,121 +757,113 @@ def _lock_people(given: dict[int, Person]) -> dict[int, Person]:
     return people
 
 
-def _other_record(
-    other: int | _Entry,
-    timed: Sequence[tuple[Post, Person, dt.datetime, dt.datetime, DutyInput]],
-) -> DutyRecord:
-    """The shift an entry overlaps, for the message: a recorded one, or an earlier entry."""
-    if isinstance(other, int):
-        return DutyRecord.objects.select_related("post__region", "person").get(pk=other)
-    post, person, starts_at, ends_at, _data = timed[other.position]
-    return DutyRecord(post=post, person=person, starts_at=starts_at, ends_at=ends_at)
+class _PendingRows:
+    """An import's accepted entries as the rows of pending records, a chunk at a time,
+    and the events listing each chunk's records. Written for rows by the hundred thousand:
+    what a span of time gives (the texts the event lists, the values the database takes)
+    is worked out once."""
 
+    def __init__(self, acting_user: User | None, source: Source, now: dt.datetime) -> None:
+        self.acting_user = acting_user
+        # The campaign's content type, which each event names, read now: inside the stream
+        # no statement may run (ContentType remembers it for the events).
+        ContentType.objects.get_for_model(Campaign)
+        self.moment = db_moments()
+        self.stamp = self.moment(now)
+        self.recorded_by = acting_user.pk if acting_user is not None else None
+        self.source = source.value
+        self.spans: dict[tuple[dt.datetime, dt.datetime], tuple[str, str, Any, Any]] = {}
+        # Per region and campaign: a post there, and the records as the event lists them.
+        self.posts: dict[tuple[int, int], Post] = {}
+        self.listed: dict[tuple[int, int], dict[str, list[Any]]] = {}
 
-def _insert_pending(
-    acting_user: User | None,
-    timed: Sequence[tuple[Post, Person, dt.datetime, dt.datetime, DutyInput]],
-    ids: dict[int, int],
-    source: Source,
-    now: dt.datetime,
-) -> None:
-    """The accepted entries of a batch as pending records with the ids reserved for them,
-    after one audit event per region and campaign listing them as imported. Written for
-    rows by the hundred thousand: what a post and a span of time give (the event's group,
-    the texts the event lists, the values the database takes) is worked out once each."""
-    moment = db_moments()
-    stamp = moment(now)
-    recorded_by = acting_user.pk if acting_user is not None else None
-    pending, imported = Status.PENDING.value, source.value
-    posts: dict[int, Post] = {}
-    post_facts: dict[int, tuple[tuple[int, int], int, str]] = {}
-    spans: dict[tuple[dt.datetime, dt.datetime], tuple[str, str, Any, Any]] = {}
-    # Per region and campaign: the records as the audit event lists them, and the rows
-    # (without the event's id, known once the event is written).
-    listed: dict[tuple[int, int], dict[str, list[Any]]] = {}
-    rows: dict[tuple[int, int], list[tuple[Any, ...]]] = {}
-    for index, pk in ids.items():
-        post, person, starts_at, ends_at, data = timed[index]
-        if post.id not in posts:
-            posts[post.id] = post
-            post_facts[post.id] = ((post.region_id, post.campaign_id), post.campaign_id, post.name)
-        group, campaign_id, post_name = post_facts[post.id]
-        span = spans.get((starts_at, ends_at))
-        if span is None:
-            span = spans[starts_at, ends_at] = (
-                starts_at.isoformat(),
-                ends_at.isoformat(),
-                moment(starts_at),
-                moment(ends_at),
-            )
-        if group not in listed:
-            listed[group], rows[group] = {}, []
-        notes = data.notes.strip()
-        tasks = data.tasks
-        listed[group][str(pk)] = [
-            person.name,
-            post_name,
-            span[0],
-            span[1],
-            {kind.code: count for kind, count in tasks.items() if count} if tasks else {},
-            notes,
-        ]
-        rows[group].append(
-            (
-                pk,
-                stamp,
-                stamp,
-                person.id,
-                post.id,
-                campaign_id,
-                data.shift.id if data.shift is not None else None,
-                span[2],
-                span[3],
-                imported,
-                pending,
-                False,
+    def rows(
+        self,
+        timed: Sequence[tuple[Post, Person, dt.datetime, dt.datetime, DutyInput]],
+        ids: dict[int, int],
+        event_of: dict[tuple[int, int], int],
+    ) -> list[tuple[Any, ...]]:
+        """The rows of the entries at ``ids``' positions, each with its new id and the id of
+        the event that will list it; the listing is kept for ``events``."""
+        stamp, recorded_by, source = self.stamp, self.recorded_by, self.source
+        pending = Status.PENDING.value
+        self.listed = {}
+        rows = []
+        for index, pk in ids.items():
+            post, person, starts_at, ends_at, data = timed[index]
+            group = (post.region_id, post.campaign_id)
+            span = self.spans.get((starts_at, ends_at))
+            if span is None:
+                span = self.spans[starts_at, ends_at] = (
+                    starts_at.isoformat(),
+                    ends_at.isoformat(),
+                    self.moment(starts_at),
+                    self.moment(ends_at),
+                )
+            listed = self.listed.get(group)
+            if listed is None:
+                listed = self.listed[group] = {}
+                self.posts.setdefault(group, post)
+            notes = data.notes.strip()
+            tasks = data.tasks
+            listed[str(pk)] = [
+                person.name,
+                post.name,
+                span[0],
+                span[1],
+                {kind.code: count for kind, count in tasks.items() if count} if tasks else {},
                 notes,
-                recorded_by,
-                None,
-                None,
-                "",
-                1,
+            ]
+            rows.append(
+                (
+                    pk,
+                    stamp,
+                    stamp,
+                    person.id,
+                    post.id,
+                    post.campaign_id,
+                    data.shift.id if data.shift is not None else None,
+                    span[2],
+                    span[3],
+                    source,
+                    pending,
+                    False,
+                    notes,
+                    recorded_by,
+                    None,
+                    None,
+                    "",
+                    1,
+                    event_of[group],
+                )
             )
-        )
-    regions = {post.region_id: post.region for post in posts.values()}
-    campaigns = {post.campaign_id: post.campaign for post in posts.values()}
-    event_of: dict[tuple[int, int], int] = {}
-    for (region_id, campaign_id), records in listed.items():
-        event_of[region_id, campaign_id] = audit_record(
-            acting_user=acting_user,
-            event_type=EventType.DUTY_IMPORTED,
-            target=campaigns[campaign_id],
-            region=regions[region_id],
-            extra={
-                "count": len(records),
-                "model": DutyRecord._meta.label_lower,
-                "columns": list(IMPORT_SNAPSHOT_COLUMNS),
-                "common": {"status": pending, "source": imported},
-                "records": records,
-            },
-            extra_is_json=True,
-        ).pk
-    insert_rows(
-        DutyRecord,
-        _RECORD_COLUMNS,
-        ((*row, event_of[group]) for group, group_rows in rows.items() for row in group_rows),
-    )
-    insert_rows(
-        DutyTaskCount,
-        ["record_id", "kind_id", "count"],
-        (
-            (pk, kind.pk, count)
-            for index, pk in ids.items()
-            if timed[index][4].tasks
-            for kind, count in timed[index][4].tasks.items()
-            if count
-        ),
-    )
+        return rows
+
+    def events(self, event_of: dict[tuple[int, int], int]) -> list[AuditEvent]:
+        """The events listing the last chunk's records, in the order of their ids."""
+        events = []
+        for group, pk in event_of.items():
+            records = self.listed.get(group)
+            if not records:
+                continue  # every row of this region and campaign refused
+            post = self.posts[group]
+            event = audit_event(
+                acting_user=self.acting_user,
+                event_type=EventType.DUTY_IMPORTED,
+                target=post.campaign,
+                region=post.region,
+                extra={
+                    "count": len(records),
+                    "model": DutyRecord._meta.label_lower,
+                    "columns": list(IMPORT_SNAPSHOT_COLUMNS),
+                    "common": {"status": Status.PENDING.value, "source": self.source},
+                    "records": records,
+                },
+                extra_is_json=True,
+            )
+            event.pk = pk
+            events.append(event)
+        return events
 
 
 def _entry_problems(

@@ -115,10 +115,12 @@ def test_a_log_naming_people_by_id_number_alone_is_read(
 def test_rows_saved_person_by_person_keep_the_files_order(
     world: World, frontline: Frontline, frozen_now: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Rows are saved grouped by person in batches (here of two): a person's rows keep the
-    file's order across batches, so of two overlapping rows the earlier one in the file is
-    saved and the later one handed back, whatever other people's rows lie between them."""
-    monkeypatch.setattr("houbei.imports.duty.DUTY_BATCH", 2)
+    """Rows are saved grouped by person, in chunks (here of two) and streams of chunks (here
+    of four rows): a person's rows keep the file's order across both, so of two overlapping
+    rows the earlier one in the file is saved and the later one handed back, whatever other
+    people's rows lie between them."""
+    monkeypatch.setattr("houbei.duty.services.records.EVENT_RECORDS", 2)
+    monkeypatch.setattr("houbei.duty.services.records.STREAM_RECORDS", 4)
     wang = make_person(world.village_a, "王强")
     li = make_person(world.village_a, "李明")
     rows = [

@@ -1,4 +1,5 @@
-"""lib.models: reserving ids for rows written as plain rows, and updating plain rows."""
+"""lib.models: reserving ids for rows written as plain rows, streaming them in, and updating
+plain rows."""
 
 from __future__ import annotations
 
@@ -6,7 +7,14 @@ import pytest
 from django.db import transaction
 
 from houbei.duty.models import DutyTaskCount, TaskKind
-from houbei.lib.models import insert_models_with_ids, reserve_ids, update_rows, upsert_models
+from houbei.lib.models import (
+    StatementInStream,
+    insert_models_with_ids,
+    insert_stream,
+    reserve_ids,
+    update_rows,
+    upsert_models,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +95,29 @@ def test_ids_written_into_the_query_find_what_in_finds() -> None:
     # A list would have each element resolved by Django first: refused, not slow.
     with pytest.raises(TypeError, match="not a list"):
         list(TaskKind.objects.filter(pk__in_ids=[kinds[0]]))
+
+
+def test_a_stream_inserts_its_batches_and_refuses_any_other_statement_meanwhile() -> None:
+    """insert_stream: the batches handed to it are inserted by the time it ends; a query
+    inside it is refused at once (on PostgreSQL the driver would wait for the COPY
+    forever), and the transaction it breaks leaves nothing behind."""
+    columns = ["id", "code", "name", "name_en", "sort_order", "is_active"]
+    ids = list(reserve_ids(TaskKind, 3))
+
+    def rows(start: int, stop: int) -> list[tuple[object, ...]]:
+        return [(ids[n], f"streamed-{n}", f"流{n}", "", n, True) for n in range(start, stop)]
+
+    with transaction.atomic(), insert_stream(TaskKind, columns) as insert:
+        insert(rows(0, 2))
+        insert(rows(2, 3))
+    stored = TaskKind.objects.filter(code__startswith="streamed-").order_by("sort_order")
+    assert list(stored.values_list("pk", "name")) == [(ids[n], f"流{n}") for n in range(3)]
+
+    with (
+        pytest.raises(StatementInStream),
+        transaction.atomic(),
+        insert_stream(TaskKind, columns) as insert,
+    ):
+        insert([(ids[2] + 1000, "lost", "丢", "", 9, True)])
+        TaskKind.objects.count()
+    assert not TaskKind.objects.filter(code="lost").exists()
