@@ -20,9 +20,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files import File
 from django.db import close_old_connections, transaction
-from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -80,19 +80,32 @@ def _run_in_thread(job_id: int) -> None:
         close_old_connections()
 
 
+# How long a running job's progress is kept in the cache: far longer than any job runs.
+PROGRESS_SECONDS = 24 * 3600
+
+
+def progress_key(job_id: int) -> str:
+    return f"jobs:progress:{job_id}"
+
+
 class _Throttled:
-    """Writes progress at most twice a second: a progress bar, not a hot row."""
+    """Tells progress at most twice a second, through the cache (Redis in production): a
+    handler works inside its own transaction (an import saves all its rows or none), whose
+    writes to the job's row nobody else would see before it commits — the bar would stand
+    still until the end. The job's row gets the last figures when the job is done."""
 
     def __init__(self, job: Job) -> None:
         self.job = job
         self.last = 0.0
+        self.latest: tuple[int, int] | None = None
 
     def __call__(self, done: int, total: int) -> None:
+        self.latest = (done, total)
         now = time.monotonic()
         if now - self.last < 0.5 and done < total:
             return
         self.last = now
-        Job.objects.filter(pk=self.job.pk).update(done=done, total=total)
+        cache.set(progress_key(self.job.pk), self.latest, PROGRESS_SECONDS)
 
 
 def run(job_id: int) -> None:
@@ -105,7 +118,8 @@ def run(job_id: int) -> None:
     job = Job.objects.select_related("requested_by").get(pk=job_id)
     with translation.override(job.language):
         try:
-            name, path = _HANDLERS[job.kind](job, _Throttled(job))
+            progress = _Throttled(job)
+            name, path = _HANDLERS[job.kind](job, progress)
             with open(path, "rb") as handle:
                 job.result.save(f"{job.key}{os.path.splitext(name)[1]}", File(handle), save=False)
             os.unlink(path)
@@ -119,10 +133,13 @@ def run(job_id: int) -> None:
                 ),
             )
             return
+    _done, total = progress.latest or (0, 0)
     Job.objects.filter(pk=job.pk).update(
         status=JobStatus.DONE,
         finished_at=timezone.now(),
         result=job.result.name,
         result_name=name,
-        done=F("total"),
+        done=total,
+        total=total,
     )
+    cache.delete(progress_key(job.pk))
