@@ -32,7 +32,7 @@ def test_progress_shows_while_the_handlers_transaction_is_still_open(
     """An import saves all its rows or none in one transaction: progress written to the
     job's row inside it would show nobody anything until the end. Told through the cache,
     the page shows it at once; the row gets the last figures when the job is done."""
-    settings.HOUBEI_JOBS_BACKEND = "thread"  # type: ignore[attr-defined]
+    settings.HOUBEI_JOBS_BACKEND = "thread"
     halfway, finish = threading.Event(), threading.Event()
 
     def slow(job: Job, progress: runner.Progress) -> tuple[str, str]:
