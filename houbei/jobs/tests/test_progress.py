@@ -6,12 +6,12 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
-from pytest_django.fixtures import SettingsWrapper
 
 from houbei.conftest import World
 from houbei.jobs import runner
@@ -29,7 +29,7 @@ def _wait_for(condition: Callable[[], bool], seconds: float = 20) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_progress_shows_while_the_handlers_transaction_is_still_open(
-    world: World, settings: SettingsWrapper, monkeypatch: pytest.MonkeyPatch
+    world: World, settings: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """An import saves all its rows or none in one transaction: progress written to the
     job's row inside it would show nobody anything until the end. Told through the cache,
