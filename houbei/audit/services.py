@@ -89,8 +89,10 @@ def audit_record_many(events: list[AuditEvent]) -> None:
     unless all of them were given one from ``audit_ids``. Must run inside the caller's
     transaction."""
     _require_transaction()
+    if not events:
+        return
     link_many(events)
-    insert_models(AuditEvent, events, with_pk=events[0].pk is not None if events else False)
+    insert_models(AuditEvent, events, with_pk=events[0].pk is not None)
 
 
 def audit_ids(count: int) -> list[int]:

@@ -791,7 +791,7 @@ class _PendingRows:
         rows = []
         for index, pk in ids.items():
             post, person, starts_at, ends_at, data = timed[index]
-            group = (post.region_id, post.campaign_id)
+            group = _event_group(post)
             span = self.spans.get((starts_at, ends_at))
             if span is None:
                 span = self.spans[starts_at, ends_at] = (
