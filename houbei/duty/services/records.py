@@ -852,13 +852,11 @@ class _PendingRows:
                 event_type=EventType.DUTY_IMPORTED,
                 target=post.campaign,
                 region=post.region,
-                extra={
-                    "count": len(records),
-                    "model": DutyRecord._meta.label_lower,
-                    "columns": list(IMPORT_SNAPSHOT_COLUMNS),
-                    "common": {"status": Status.PENDING.value, "source": self.source},
-                    "records": records,
-                },
+                extra=_listing(
+                    IMPORT_SNAPSHOT_COLUMNS,
+                    records,
+                    common={"status": Status.PENDING.value, "source": self.source},
+                ),
                 extra_is_json=True,
             )
             event.pk = pk
@@ -1214,11 +1212,9 @@ def _verified_together(
                 event_type=EventType.DUTY_VERIFIED_TOGETHER,
                 target=post.campaign,
                 region=post.region,
-                extra={
-                    "count": len(listed),
-                    "model": DutyRecord._meta.label_lower,
-                    "columns": list(VERIFIED_SNAPSHOT_COLUMNS),
-                    "records": {
+                extra=_listing(
+                    VERIFIED_SNAPSHOT_COLUMNS,
+                    {
                         str(record.pk): [
                             record.person.name,
                             record.post.name,
@@ -1227,12 +1223,26 @@ def _verified_together(
                         ]
                         for record in listed
                     },
-                    "old": {"status": Status.PENDING.value},
-                    "new": {"status": Status.VERIFIED.value},
-                },
+                    old={"status": Status.PENDING.value},
+                    new={"status": Status.VERIFIED.value},
+                ),
                 extra_is_json=True,
             )
             yield event, {record.pk for record in listed}
+
+
+def _listing(
+    columns: Sequence[str], records: dict[str, list[Any]], **shared: dict[str, str]
+) -> dict[str, Any]:
+    """The data of an event listing many records (an import's, a verification's): each
+    record's values by id, in ``columns``' order, and what the event says of all of them."""
+    return {
+        "count": len(records),
+        "model": DutyRecord._meta.label_lower,
+        "columns": list(columns),
+        "records": records,
+        **shared,
+    }
 
 
 # The task counts of a shift without any (shared, never changed).
