@@ -548,7 +548,7 @@ def duty_imports(district: Region, quick: bool) -> Together:
     verification after it (until the sixth session, two sets of runs imported the same log
     twice over: a minute of ``make bench``). All rolled back."""
     count, data, rows = _duty_log(district, quick)
-    insert_wait: list[float] = []
+    insert_wait: list[float | None] = []
     measured = _import_rates(
         count,
         QUICK_DUTY_IMPORT_SAMPLES if quick else IMPORT_SAMPLES,
@@ -556,20 +556,23 @@ def duty_imports(district: Region, quick: bool) -> Together:
         partial(_duty_import_once, district, data, count, insert_wait),
         partial(_duty_floor_once, district, rows),
     )
-    measured["duty_import"]["insert_wait_seconds"] = statistics.median(insert_wait)
+    waits = [seconds for seconds in insert_wait if seconds is not None]
+    if waits:  # PostgreSQL: the records streamed
+        measured["duty_import"]["insert_wait_seconds"] = statistics.median(waits)
     return measured
 
 
 @contextlib.contextmanager
-def _records_wait_timed(waiting: list[float]) -> Iterator[None]:
+def _records_wait_timed(waiting: list[float | None]) -> Iterator[None]:
     """The seconds the duty service waits at the end of each stream of records
-    (``insert_stream``) for the database to finish inserting them, added to ``waiting``:
-    the part of the insert not hidden behind the checks of the rows that follow. The real
-    function runs; only the clock is added."""
+    (``insert_stream``, PostgreSQL) for the database to finish inserting them, added to
+    ``waiting`` (None where the records were not streamed): the part of the insert not
+    hidden behind the checks of the rows that follow. The real function runs; only the
+    clock is added."""
     from houbei.duty.services import records
 
     insert_stream = records.insert_stream  # type: ignore[attr-defined]  # imported there
-    spent = 0.0
+    spent: float | None = None
 
     @contextlib.contextmanager
     def timed(
@@ -580,7 +583,7 @@ def _records_wait_timed(waiting: list[float]) -> Iterator[None]:
             yield insert
             ended = time.perf_counter()
         if model is DutyRecord:
-            spent += time.perf_counter() - ended
+            spent = (spent or 0.0) + time.perf_counter() - ended
 
     records.insert_stream = timed  # type: ignore[attr-defined]
     try:
@@ -618,7 +621,7 @@ def _duty_log(
 
 
 def _duty_import_once(
-    district: Region, data: bytes, count: int, insert_wait: list[float]
+    district: Region, data: bytes, count: int, insert_wait: list[float | None]
 ) -> tuple[float, float]:
     """The seconds of the import, and of verifying the whole of it afterwards; those the
     import waited for its records' insert to end are added to ``insert_wait``."""

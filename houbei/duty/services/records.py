@@ -15,8 +15,10 @@ Rules kept here, for every way a record arrives (views, import, API):
 from __future__ import annotations
 
 import bisect
+import contextlib
 import dataclasses
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -668,14 +670,28 @@ def _create_streamed(
     events: list[AuditEvent] = []
     overlaps: list[tuple[int, int | _Entry]] = []
     task_counts: list[tuple[int, int, int]] = []
-    with insert_stream(DutyRecord, _RECORD_COLUMNS) as insert:
+    # On PostgreSQL the records stream in while the next chunk is checked and their events
+    # follow (a record's link to its event is checked at commit). SQLite gains nothing by a
+    # stream (the database is in this process) and would pay for that order: for each event
+    # written after records naming it, it looks for them among all the table's rows (the
+    # link has no index), 2.8 s more for 100 000 rows. There each chunk's events go first.
+    streamed = connection.vendor == "postgresql"
+    with (
+        insert_stream(DutyRecord, _RECORD_COLUMNS)
+        if streamed
+        else contextlib.nullcontext(functools.partial(insert_rows, DutyRecord, _RECORD_COLUMNS))
+    ) as insert:
         for chunk, chunk_groups in zip(chunks, groups, strict=True):
             accepted = checks.accepted(chunk, saved.refused, overlaps)
             ids = {index: next(record_ids) for index in accepted}
             saved.records.update(ids)
             event_of = {group: next(event_ids) for group in chunk_groups}
-            insert(pending.rows(timed, ids, event_of))
-            events.extend(pending.events(event_of))
+            rows = pending.rows(timed, ids, event_of)
+            if streamed:
+                events.extend(pending.events(event_of))
+            else:
+                audit_record_many(pending.events(event_of))
+            insert(rows)
             task_counts.extend(
                 (pk, kind.pk, count)
                 for index, pk in ids.items()
