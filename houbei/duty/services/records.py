@@ -452,8 +452,8 @@ def _pending_record(
 
 @dataclass
 class EntriesSaved:
-    """What ``duty_record_create_many`` did with each entry, by its position in the batch:
-    the new record's id, or why it was refused."""
+    """What ``duty_record_create_many`` did with each entry, by its position among the
+    entries: the new record's id, or why it was refused."""
 
     records: dict[int, int]
     refused: dict[int, list[str]]
@@ -494,12 +494,12 @@ class _Entry:
 
 @dataclass
 class _Busy:
-    """A person's shifts that could overlap a batch, in order of start: recorded ones (by
-    id) and the batch's accepted entries (by position). They never overlap one another,
-    so only the latest to start before a new shift ends can overlap it. Times are epoch
-    seconds (times are whole seconds): the recorded shifts are read as numbers, not as
-    datetimes the database's text must be parsed into — a batch of a log of 600 people
-    reads back a thousand of them."""
+    """A person's shifts that could overlap an import's entries, in order of start: recorded
+    ones (by id) and the entries accepted so far (by position). They never overlap one
+    another, so only the latest to start before a new shift ends can overlap it. Times are
+    epoch seconds (times are whole seconds): the recorded shifts are read as numbers, not as
+    datetimes the database's text must be parsed into — a log of 600 people reads back
+    thousands of them."""
 
     starts: list[int] = field(default_factory=list)
     shifts: list[tuple[int | None, int | _Entry]] = field(default_factory=list)
@@ -710,7 +710,7 @@ def _event_group(post: Post) -> tuple[int, int]:
 
 
 class _Spans:
-    """The spans of a batch's entries, each to the second and in epoch seconds, worked out
+    """The spans of an import's entries, each to the second and in epoch seconds, worked out
     once for each distinct start and end (a log repeats its shift times on every day)."""
 
     def __init__(self) -> None:
@@ -754,7 +754,7 @@ def _shifts_near(
 
 
 def _lock_people(given: dict[int, Person]) -> dict[int, Person]:
-    """Lock the batch's people; the instances given serve where the person is still in the
+    """Lock the entries' people; the instances given serve where the person is still in the
     same village (the scope's checks go by it), the others are read again."""
     villages = dict(
         Person.objects.select_for_update()
@@ -890,7 +890,7 @@ def _entry_problems(
     permitted: dict[tuple[int, int], bool],
     time_problems: dict[tuple[int, dt.datetime, dt.datetime], list[str]],
 ) -> list[str]:
-    """What stops one entry of a batch before its overlaps are looked at. Permissions and
+    """What stops one entry of an import before its overlaps are looked at. Permissions and
     time checks are remembered: a log repeats its posts, villages and shift times."""
     key = (post.id, person.village_id)
     may = permitted.get(key)
