@@ -6,11 +6,13 @@ overlaps with recorded shifts are refused row by row."""
 
 from __future__ import annotations
 
+import bisect
+import contextlib
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.db import transaction
@@ -23,8 +25,16 @@ from houbei.accounts.roles import Capability
 from houbei.accounts.scoping import Scope
 from houbei.campaigns.models import Campaign, Post
 from houbei.campaigns.selectors import post_list
+from houbei.duty import indicators
 from houbei.duty.models import Source, TaskKind
-from houbei.duty.services.records import DutyInput, duty_record_create_many
+from houbei.duty.services import records
+from houbei.duty.services.records import (
+    DutyInput,
+    Entries,
+    EntriesSaved,
+    EntryChunk,
+    duty_record_create_many,
+)
 from houbei.imports.people import Rejected, Rejection, parse_birth
 from houbei.imports.reader import Cell, Row, Table, read_table
 from houbei.lib import crypto
@@ -61,12 +71,38 @@ DUTY_REASONS = (
 )
 
 
-@dataclass
+# A row of the log made an entry: its sheet row number, its post, the entry.
+Planned = tuple[int, Post, DutyInput]
+
+
 class DutyPlan:
-    campaign: Campaign
-    table: Table
-    accepted: list[tuple[int, Post, DutyInput]] = field(default_factory=list)
-    rejected: list[Rejection] = field(default_factory=list)
+    """A duty log read, and matched against the campaign's posts and the people it names.
+    Its rows become entries or rejections all at once when ``accepted`` or ``rejected`` is
+    first looked at (a preview, a dry run), or a chunk at a time while they are saved
+    (``apply_duty_import``): each chunk while the records of the one before are inserted."""
+
+    def __init__(self, reading: _Reading, table: Table) -> None:
+        self.campaign = reading.campaign
+        self.table = table
+        self.reading = reading
+        self._accepted: list[Planned] | None = None
+        self._rejected: list[Rejection] = []
+
+    @property
+    def accepted(self) -> list[Planned]:
+        if self._accepted is None:
+            with _cells_of_one_file():
+                self._accepted = _RowPlanning(self.reading).plan(self.table.rows, self._rejected)
+        return self._accepted
+
+    @property
+    def rejected(self) -> list[Rejection]:
+        self.accepted  # noqa: B018 - the rows planned first
+        return self._rejected
+
+    def saved(self, accepted: list[Planned], rejected: list[Rejection]) -> None:
+        """What became of the rows once saved (``apply_duty_import``)."""
+        self._accepted, self._rejected = accepted, rejected
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -77,16 +113,37 @@ class DutyPlan:
         }
 
 
+@contextlib.contextmanager
+def _cells_of_one_file() -> Iterator[None]:
+    """The folded cells remembered while a file's rows are read hold names and ID numbers
+    in the clear: they are not kept past the file."""
+    try:
+        yield
+    finally:
+        _folded.cache_clear()
+
+
 @collection_paused()
 def plan_duty_import(
     *, scope: Scope | None, data: bytes, filename: str, campaign: Campaign
 ) -> DutyPlan:
-    try:
+    with _cells_of_one_file():
         return _plan(scope, data, filename, campaign)
-    finally:
-        # The folded cells remembered while reading hold names and ID numbers in the
-        # clear: they are not kept past the file.
-        _folded.cache_clear()
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """What a log's rows are matched against, read once for the file."""
+
+    campaign: Campaign
+    posts: dict[str, Post]  # by name: those the user sees
+    people: _People
+    times: _Times
+    kinds: dict[str, TaskKind]
+    task_columns: list[str]
+
+    def post_of(self, row: Row) -> Post | None:
+        return self.posts.get(_str(row.values.get("post")))
 
 
 def _plan(scope: Scope | None, data: bytes, filename: str, campaign: Campaign) -> DutyPlan:
@@ -94,7 +151,6 @@ def _plan(scope: Scope | None, data: bytes, filename: str, campaign: Campaign) -
     synonyms = {**DUTY_HEADERS, **{k: f"task:{k}" for k in kinds}}
     # A log names each person by name or by ID number: either column makes its header.
     table = read_table(data, filename, synonyms, {"name": "姓名", "id_number": "身份证号"})
-    plan = DutyPlan(campaign=campaign, table=table)
     task_columns = [column for column in table.fields if column and column.startswith("task:")]
     # The posts the user sees (all of them from the command line): another village's post
     # is as unknown to the file as one that does not exist.
@@ -106,38 +162,57 @@ def _plan(scope: Scope | None, data: bytes, filename: str, campaign: Campaign) -
             else post_list(scope=scope, campaign=campaign)
         )
     }
-    seen: dict[tuple[int, dt.datetime], int] = {}
     people = _People(scope, table.rows, posts)
-    times = _Times(campaign)
-    for row in table.rows:
-        try:
-            post_name = _str(row.values.get("post"))
-            post = posts.get(post_name)
-            if post is None:
-                raise Rejected(
-                    "post_unknown",
-                    _("%(post)s is not a post of %(campaign)s.")
-                    % {"post": post_name or "—", "campaign": campaign.name},
+    reading = _Reading(campaign, posts, people, _Times(campaign), kinds, task_columns)
+    return DutyPlan(reading, table)
+
+
+class _RowPlanning:
+    """Rows made entries, or rejected, in the file's order: one pass over a file, in one go
+    or a chunk at a time (a shift named twice is refused on its second row)."""
+
+    def __init__(self, reading: _Reading) -> None:
+        self.reading = reading
+        self.seen: dict[tuple[int, dt.datetime], int] = {}
+
+    def plan(self, rows: Sequence[Row], rejected: list[Rejection]) -> list[Planned]:
+        """The rows' entries; the rows rejected go to ``rejected``."""
+        reading, seen = self.reading, self.seen
+        posts, people, times = reading.posts, reading.people, reading.times
+        kinds, task_columns = reading.kinds, reading.task_columns
+        accepted: list[Planned] = []
+        # Written for logs of a million rows: what repeats is looked up by the cells as
+        # read, and a row without task or note cells skips their reading (a few
+        # microseconds a row).
+        for row in rows:
+            values = row.values
+            try:
+                post_name = _str(values.get("post"))
+                post = posts.get(post_name)
+                if post is None:
+                    raise Rejected(
+                        "post_unknown",
+                        _("%(post)s is not a post of %(campaign)s.")
+                        % {"post": post_name or "—", "campaign": reading.campaign.name},
+                    )
+                person = people.find(values, post)
+                starts_at, ends_at = times.read(values)
+                key = (person.id, starts_at)
+                if key in seen:
+                    raise Rejected(
+                        "duplicate_in_file",
+                        _("The same shift is on row %(row)d of this file.") % {"row": seen[key]},
+                    )
+                seen[key] = row.number
+                tasks = (
+                    _tasks(values, kinds, task_columns) if task_columns or "tasks" in values else {}
                 )
-            person = people.find(row, post)
-            starts_at, ends_at = times.read(row)
-            key = (person.id, starts_at)
-            if key in seen:
-                raise Rejected(
-                    "duplicate_in_file",
-                    _("The same shift is on row %(row)d of this file.") % {"row": seen[key]},
-                )
-            seen[key] = row.number
-            tasks = _tasks(row, kinds, task_columns)
-            notes = _str(row.values.get("notes"))[:200]
-            plan.accepted.append(
-                (row.number, post, DutyInput(person, starts_at, ends_at, tasks=tasks, notes=notes))
-            )
-        except Rejected as rejection:
-            plan.rejected.append(
-                Rejection(row.number, rejection.reason, rejection.message, row.raw)
-            )
-    return plan
+                notes = _str(values["notes"])[:200] if "notes" in values else ""
+                entry = DutyInput(person, starts_at, ends_at, tasks, notes)
+                accepted.append((row.number, post, entry))
+            except Rejected as rejection:
+                rejected.append(Rejection(row.number, rejection.reason, rejection.message, row.raw))
+        return accepted
 
 
 def _str(cell: Cell) -> str:
@@ -165,11 +240,12 @@ class _Remembered(Generic[Key, Value]):
     def __init__(self) -> None:
         self.found: dict[Key, Value | Rejected] = {}
 
-    def get(self, key: Key, work_out: Callable[[], Value]) -> Value:
+    def get(self, key: Key, work_out: Callable[..., Value], *cells: Any) -> Value:
+        """What ``key`` says: ``work_out(*cells)`` the first time."""
         result = self.found.get(key)
         if result is None:
             try:
-                result = work_out()
+                result = work_out(*cells)
             except Rejected as rejection:
                 result = rejection
             self.found[key] = result
@@ -178,7 +254,7 @@ class _Remembered(Generic[Key, Value]):
         return result  # type: ignore[return-value]  # not a rejection: a value
 
 
-class _People(_Remembered[tuple[str, str], Person]):
+class _People(_Remembered[tuple[Cell, Cell, int], Person]):
     """Who a row names: by ID number, or by a name unambiguous in the post's region. The
     file's people are read up front in a few queries (by ID number digest, and by name
     within each post region), not one query for each."""
@@ -216,15 +292,22 @@ class _People(_Remembered[tuple[str, str], Person]):
                 for person in people.filter(name__in=chunk).filter(_lives_in(region)):
                     self.by_name.setdefault((person.name, region.pk), []).append(person)
 
-    def find(self, row: Row, post: Post) -> Person:
-        key = (
-            _str(row.values.get("id_number")),
-            f"{_str(row.values.get('name'))}@{post.region_id}",
-        )
-        return self.get(key, lambda: self._person(row, post))
+    def candidates(self) -> dict[int, Person]:
+        """Everyone the file's rows may name, by id (namesakes a name alone cannot tell
+        apart included)."""
+        found = {person.id: person for person in self.by_digest.values()}
+        for namesakes in self.by_name.values():
+            found.update((person.id, person) for person in namesakes)
+        return found
 
-    def _person(self, row: Row, post: Post) -> Person:
-        number = _str(row.values.get("id_number"))
+    def find(self, values: dict[str, Cell], post: Post) -> Person:
+        """Who a row's cells name at its post (by the cells as read, and the post: a name
+        is looked for in the post's region)."""
+        number, name = values.get("id_number"), values.get("name")
+        return self.get((number, name, post.id), self._person, number, name, post)
+
+    def _person(self, number_cell: Cell, name_cell: Cell, post: Post) -> Person:
+        number = _str(number_cell)
         if number:
             found = self.by_digest.get(_digest(number))  # _digest says what is wrong
             if found is None:
@@ -232,7 +315,7 @@ class _People(_Remembered[tuple[str, str], Person]):
                     "person_unknown", _("Nobody with this ID number is registered here.")
                 )
             return found
-        name = clean_name(_str(row.values.get("name")))
+        name = clean_name(_str(name_cell))
         if not name:
             raise Rejected("person_unknown", _("Give the ID number or the name."))
         matches = self.by_name.get((name, post.region_id), [])
@@ -278,15 +361,17 @@ class _Times(_Remembered[tuple[Cell, Cell, Cell], tuple[dt.datetime, dt.datetime
         super().__init__()
         self.campaign = campaign
 
-    def read(self, row: Row) -> tuple[dt.datetime, dt.datetime]:
-        cells = (row.values.get("date"), row.values.get("start"), row.values.get("end"))
-        return self.get(cells, lambda: _times(row, self.campaign))
+    def read(self, values: dict[str, Cell]) -> tuple[dt.datetime, dt.datetime]:
+        cells = (values.get("date"), values.get("start"), values.get("end"))
+        return self.get(cells, _times, *cells, self.campaign)
 
 
-def _times(row: Row, campaign: Campaign) -> tuple[dt.datetime, dt.datetime]:
-    day = _date(row.values.get("date"), campaign)
-    start = _clock(row.values.get("start"))
-    end = _clock(row.values.get("end"))
+def _times(
+    date_cell: Cell, start_cell: Cell, end_cell: Cell, campaign: Campaign
+) -> tuple[dt.datetime, dt.datetime]:
+    day = _date(date_cell, campaign)
+    start = _clock(start_cell)
+    end = _clock(end_cell)
     if start is None or end is None:
         raise Rejected("time_invalid", _("Give the start and end times, e.g. 08:00 and 16:00."))
     zone = timezone.get_current_timezone()
@@ -331,14 +416,16 @@ def _clock(cell: Cell) -> dt.time | None:
     return dt.time(hour, minute)
 
 
-def _tasks(row: Row, kinds: dict[str, TaskKind], task_columns: list[str]) -> dict[TaskKind, int]:
+def _tasks(
+    values: dict[str, Cell], kinds: dict[str, TaskKind], task_columns: list[str]
+) -> dict[TaskKind, int]:
     """Counts from a column per task kind (its name as header), and from a 工作内容 cell
     written as 劝返12 登记30."""
     counts: dict[TaskKind, int] = {}
     for key in task_columns:
-        if text := _str(row.values.get(key)):
+        if text := _str(values.get(key)):
             counts[kinds[key[5:]]] = _count(text, key[5:])
-    written = _str(row.values.get("tasks"))
+    written = _str(values.get("tasks"))
     if not written:
         return counts
     for name, number in re.findall(r"([^\d\s,，;；、]+?)\s*(\d+)", written):
@@ -363,30 +450,80 @@ def _count(text: str, kind: str) -> int:
 def apply_duty_import(
     *, acting_user: User | None, plan: DutyPlan, progress: Callable[[int, int], None] | None = None
 ) -> int:
-    """Save every accepted row through the duty service, in one transaction
-    (``duty_record_create_many``: the checks of one entry, the writes of a few statements);
-    rows the service refuses (an overlap with a recorded shift or an earlier row, a closed
-    post) join the rejected ones."""
-    row_of = {row.number: row for row in plan.table.rows}
-    # Saved person by person, each person's rows in the file's order (sorting is stable):
-    # a chunk of them then lists the shifts of a few dozen people in its audit event, not of
-    # everyone the log names (a log goes day by day). Only rows of the same person can
-    # overlap, so the earlier row in the file still wins.
-    by_person = sorted(plan.accepted, key=lambda item: item[2].person.id)
-    with transaction.atomic():
-        saved = duty_record_create_many(
-            acting_user=acting_user,
-            entries=[(post, data) for _number, post, data in by_person],
-            source=Source.IMPORT,
-            progress=progress,
+    """Save the log's rows through the duty service, in one transaction
+    (``duty_record_create_many``: the checks of one entry, the writes of a few statements),
+    in the file's order, so of two overlapping rows the earlier one is saved. The rows
+    become entries a chunk at a time inside the service, while the records of the chunk
+    before are inserted; rows the service refuses (an overlap with a recorded shift or an
+    earlier row, a closed post) join the rejected ones. Returns how many were saved."""
+    reading, rows = plan.reading, plan.table.rows
+    planning = _RowPlanning(reading)  # afresh, if the rows had been looked at before
+    planned: list[Planned] = []
+    rejected: list[Rejection] = []
+    chunks = []
+    size = records.EVENT_RECORDS  # the service's chunks: one audit event each
+    for at in range(0, len(rows), size):
+        part = rows[at : at + size]
+        posts = {post.pk: post for row in part if (post := reading.post_of(row)) is not None}
+        chunks.append(
+            EntryChunk(
+                list(posts.values()),
+                len(part),
+                functools.partial(_entries, planning, part, planned, rejected),
+            )
         )
+    people = reading.people.candidates()
+    with _cells_of_one_file(), transaction.atomic():
+        if not people or not chunks:
+            planning.plan(rows, rejected)  # every row is rejected: nobody it names is known
+            saved = EntriesSaved({}, {})
+        else:
+            start, end = _span(reading.campaign, [p for c in chunks for p in c.posts])
+            saved = duty_record_create_many(
+                acting_user=acting_user,
+                entries=Entries(people, start, end, chunks),
+                source=Source.IMPORT,
+                progress=progress,
+            )
         kept = []
-        for position, (number, post, data) in enumerate(by_person):
+        for position, (number, post, data) in enumerate(planned):
             if position in saved.refused:
                 message = "；".join(saved.refused[position])
-                plan.rejected.append(Rejection(number, "not_saved", message, row_of[number].raw))
+                rejected.append(Rejection(number, "not_saved", message, _raw(rows, number)))
             else:
                 kept.append((number, post, data))
-        plan.accepted = sorted(kept, key=lambda item: item[0])
-        plan.rejected.sort(key=lambda r: r.row)
+        rejected.sort(key=lambda r: r.row)
+        plan.saved(kept, rejected)
     return len(kept)
+
+
+def _entries(
+    planning: _RowPlanning,
+    rows: Sequence[Row],
+    planned: list[Planned],
+    rejected: list[Rejection],
+) -> list[tuple[Post, DutyInput]]:
+    """A chunk of rows as the service's entries (the rows of ``planned`` they extend)."""
+    entries = planning.plan(rows, rejected)
+    planned.extend(entries)
+    return [(post, data) for _number, post, data in entries]
+
+
+def _span(campaign: Campaign, posts: list[Post]) -> tuple[dt.datetime, dt.datetime]:
+    """A span holding every shift of the campaign's log that can be saved: one starting on
+    a day the campaign runs, not later than today (a shift in the future is refused), lasting
+    at most its post's longest shift. A day more on either side: the campaign's days are
+    local days."""
+    zone = indicators.local_zone()
+    today = timezone.localdate(timezone=zone)
+    last = min(campaign.end_date or today, today)
+    longest = max((post.max_shift_hours for post in posts), default=24)
+    start = dt.datetime.combine(campaign.start_date - dt.timedelta(days=1), dt.time(), zone)
+    end = dt.datetime.combine(last + dt.timedelta(days=2), dt.time(), zone)
+    return start, end + dt.timedelta(hours=longest)
+
+
+def _raw(rows: Sequence[Row], number: int) -> list[str]:
+    """The cells of the row numbered ``number`` (rows are in the order of their numbers)."""
+    at = bisect.bisect_left(rows, number, key=lambda row: row.number)
+    return rows[at].raw

@@ -555,8 +555,11 @@ def _keep_missing_columns(data: PersonInput, current: Person, table: Table) -> P
 
 
 class _WithRejections(Protocol):
-    table: Table
-    rejected: list[Rejection]
+    @property
+    def table(self) -> Table: ...
+
+    @property
+    def rejected(self) -> list[Rejection]: ...
 
 
 def write_rejected(plan: _WithRejections, path: str) -> None:

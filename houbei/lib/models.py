@@ -334,8 +334,17 @@ def reserve_ids(model: type[models.Model], count: int) -> range | list[int]:
             # 17 ms, against 3 ms).
             cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, model._meta.pk.column])
             (sequence,) = cursor.fetchone()
-            cursor.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [sequence, count])
-            return [value for (value,) in cursor.fetchall()]
+            # Taken in one statement, they come back as one row: a range when nobody else
+            # took a value meanwhile (as good as always), else the values themselves —
+            # 100 000 ids were 100 000 rows to read.
+            cursor.execute(
+                "WITH taken AS (SELECT nextval(%s) AS id FROM generate_series(1, %s))"
+                " SELECT min(id), CASE WHEN max(id) - min(id) + 1 = count(*) THEN NULL"
+                " ELSE array_agg(id ORDER BY id) END FROM taken",
+                [sequence, count],
+            )
+            first, scattered = cursor.fetchone()
+            return range(first, first + count) if scattered is None else list(scattered)
         if not connection.in_atomic_block:
             raise RuntimeError("reserve_ids must run inside the transaction that inserts")
         cursor.execute(

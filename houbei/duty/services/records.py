@@ -521,6 +521,54 @@ class _Busy:
 # Entries of an import checked and written together: one audit event per region and
 # campaign lists each such chunk's records (~600 KB of JSON at most, decision 0007).
 EVENT_RECORDS = 5000
+
+
+@dataclass(frozen=True)
+class EntryChunk:
+    """Entries of an import checked and written together, worked out (``entries``) only when
+    their turn comes: while the records of the chunk before are inserted. What they may name
+    is said beforehand, when statements may still run: the posts (in the order the entries
+    come to them) and how many entries there are at most."""
+
+    posts: list[Post]
+    most: int
+    entries: Callable[[], Sequence[tuple[Post, DutyInput]]]
+
+
+def _as_given(
+    entries: Sequence[tuple[Post, DutyInput]],
+) -> Sequence[tuple[Post, DutyInput]]:
+    return entries
+
+
+@dataclass(frozen=True)
+class Entries:
+    """An import's entries for ``duty_record_create_many``, chunk by chunk, with what they
+    may name known first: everyone they may name (locked, and their shifts read) and the
+    span every entry that can be saved lies within. More people and a wider span than the
+    entries turn out to name only cost more reading."""
+
+    people: dict[int, Person]
+    start: dt.datetime
+    end: dt.datetime
+    chunks: list[EntryChunk]
+
+    @classmethod
+    def given(cls, entries: Sequence[tuple[Post, DutyInput]]) -> Entries:
+        """Entries known already (tests, any list), in chunks of ``EVENT_RECORDS``."""
+        chunks = []
+        for at in range(0, len(entries), EVENT_RECORDS):
+            chunk = entries[at : at + EVENT_RECORDS]
+            posts = list({post.pk: post for post, _data in chunk}.values())
+            chunks.append(EntryChunk(posts, len(chunk), functools.partial(_as_given, chunk)))
+        return cls(
+            people={data.person.id: data.person for _post, data in entries},
+            start=min(data.starts_at for _post, data in entries),
+            end=max(data.ends_at for _post, data in entries),
+            chunks=chunks,
+        )
+
+
 # Records inserted in one stream before the events listing them are written: their texts
 # wait in memory meanwhile (~12 MB for 100 000), and each stream ends with one wait for the
 # database to catch up.
@@ -531,7 +579,7 @@ STREAM_RECORDS = 100_000
 def duty_record_create_many(
     *,
     acting_user: User | None,
-    entries: Sequence[tuple[Post, DutyInput]],
+    entries: Sequence[tuple[Post, DutyInput]] | Entries,
     source: Source = Source.IMPORT,
     progress: Callable[[int, int], None] | None = None,
 ) -> EntriesSaved:
@@ -546,17 +594,25 @@ def duty_record_create_many(
     campaign of every ``EVENT_RECORDS`` entries listing each record as it was imported,
     which each record links to (docs/decisions/0007-duty-import-audited-by-batch.md). The
     records of a chunk are inserted while the next chunk is checked (``insert_stream``);
-    their events follow, with ids reserved before. ``progress(done, total)`` is told after
-    each stream, when the connection is free again."""
-    if not entries:
-        return EntriesSaved({}, {})
+    their events follow, with ids reserved before. An import's ``Entries`` are worked out
+    a chunk at a time in the same way (the file's rows read into entries while the chunk
+    before is inserted); positions are then those of the entries in the order worked out.
+    ``progress(done, total)`` is told after each stream, when the connection is free again,
+    in entries (at most, for ``Entries``)."""
+    if not isinstance(entries, Entries):
+        if not entries:
+            return EntriesSaved({}, {})
+        entries = Entries.given(entries)
     checks = _EntryChecks(acting_user, entries)
     saved = EntriesSaved({}, {})
-    for start in range(0, len(entries), STREAM_RECORDS):
-        stream = range(start, min(start + STREAM_RECORDS, len(entries)))
+    total, done = sum(chunk.most for chunk in entries.chunks), 0
+    per_stream = max(1, STREAM_RECORDS // EVENT_RECORDS)
+    for at in range(0, len(entries.chunks), per_stream):
+        stream = entries.chunks[at : at + per_stream]
         _create_streamed(acting_user, source, checks, stream, saved)
+        done += sum(chunk.most for chunk in stream)
         if progress is not None:
-            progress(stream.stop, len(entries))
+            progress(done, total)
     return saved
 
 
@@ -564,33 +620,52 @@ class _EntryChecks:
     """The checks of an import's entries in the order given, against the recorded shifts
     of its people (locked, and read once) and the entries accepted before."""
 
-    def __init__(self, acting_user: User | None, entries: Sequence[tuple[Post, DutyInput]]):
+    def __init__(self, acting_user: User | None, entries: Entries):
         self.scope = _scope(acting_user)
         self.now = _second(timezone.now())
-        people = _lock_people({data.person.id: data.person for _post, data in entries})
+        self.people = _lock_people(entries.people)
         self.spans = _Spans()
-        self.timed = [
-            (post, people[data.person.id], *self.spans.of(data.starts_at, data.ends_at), data)
-            for post, data in entries
-        ]
-        self.busy: dict[int, _Busy] = {pk: _Busy() for pk in people}
+        # The entries worked out so far, each with its person as locked and its span.
+        self.timed: list[tuple[Post, Person, dt.datetime, dt.datetime, DutyInput]] = []
+        self.busy: dict[int, _Busy] = {pk: _Busy() for pk in self.people}
         for person_id, start_epoch, end_epoch, pk in _shifts_near(
-            people, min(t[2] for t in self.timed), max(t[3] for t in self.timed)
+            self.people, entries.start, entries.end
         ):
             self.busy[person_id].add(start_epoch, end_epoch, pk)
-        self.permitted: dict[tuple[int, int], bool] = {}
         self.time_problems: dict[tuple[int, dt.datetime, dt.datetime], list[str]] = {}
         # No statement may run inside the records' stream (``insert_stream``): what the
-        # checks and the events read of each post (its campaign and region) and each
-        # post's permission for each village are read now.
-        prefetch_related_objects(
-            list({id(post): post for post, *_rest in self.timed}.values()), "campaign", "region"
-        )
-        for post, person, *_rest in self.timed:
-            if (post.id, person.village_id) not in self.permitted:
-                self.permitted[post.id, person.village_id] = _may(
-                    self.scope, post, person, Capability.DUTY_RECORD
-                )
+        # checks and the events read of each post (its campaign and region) and whether
+        # the user may record duty at it are read now. Whether they may for a person's
+        # village is the scope's own arithmetic (its regions are read with the posts').
+        posts = list({post.pk: post for chunk in entries.chunks for post in chunk.posts}.values())
+        prefetch_related_objects(posts, "campaign", "region")
+        self.post_may = {
+            post.pk: self.scope is None or self.scope.can_on_post(post, Capability.DUTY_RECORD)
+            for post in posts
+        }
+        if self.scope is not None:
+            self.scope.prefixes(Capability.DUTY_RECORD)
+        self.permitted: dict[tuple[int, int], bool] = {}
+
+    def take(self, entries: Sequence[tuple[Post, DutyInput]]) -> range:
+        """A chunk's entries, worked out now, as the positions they take."""
+        first = len(self.timed)
+        for post, data in entries:
+            person = self.people.get(data.person.id)
+            if person is None or post.pk not in self.post_may:
+                raise ValueError("an entry names a person or a post not given beforehand")
+            self.timed.append((post, person, *self.spans.of(data.starts_at, data.ends_at), data))
+        return range(first, len(self.timed))
+
+    def may(self, post: Post, person: Person) -> bool:
+        """``_may`` for recording duty, from what was read before the stream."""
+        key = (post.id, person.village_id)
+        may = self.permitted.get(key)
+        if may is None:
+            may = self.permitted[key] = self.post_may[post.id] or (
+                self.scope is not None and self.scope.covers(person.village, Capability.DUTY_RECORD)
+            )
+        return may
 
     def accepted(
         self,
@@ -607,13 +682,12 @@ class _EntryChecks:
         for index in positions:
             post, person, starts_at, ends_at, data = self.timed[index]
             problems = _entry_problems(
-                self.scope,
+                self.may(post, person),
                 post,
                 person,
                 starts_at,
                 ends_at,
                 self.now,
-                self.permitted,
                 self.time_problems,
             )
             start, end = self.spans.epochs[starts_at, ends_at]
@@ -651,21 +725,19 @@ def _create_streamed(
     acting_user: User | None,
     source: Source,
     checks: _EntryChecks,
-    stream: range,
+    chunks: list[EntryChunk],
     saved: EntriesSaved,
 ) -> None:
-    """Check the entries at ``stream``'s positions a chunk at a time, inserting each
-    chunk's records while the next is checked; then the events listing them (their ids
+    """Work out and check the entries a chunk at a time, inserting each chunk's records
+    while the next is worked out and checked; then the events listing them (their ids
     reserved first, as the records name them) and the task counts."""
     timed = checks.timed
-    chunks = [stream[at : at + EVENT_RECORDS] for at in range(0, len(stream), EVENT_RECORDS)]
     # Each chunk's regions and campaigns in the order its entries come to them.
-    groups = [
-        list(dict.fromkeys(_event_group(timed[index][0]) for index in chunk)) for chunk in chunks
-    ]
-    # Some may go unused (a chunk's rows of a region all refused): gaps, as any sequence has.
+    groups = [list(dict.fromkeys(_event_group(post) for post in chunk.posts)) for chunk in chunks]
+    # Some may go unused (a chunk's rows of a region all refused, an import's rows refused
+    # before they were entries): gaps, as any sequence has.
     event_ids = iter(audit_ids(sum(map(len, groups))))
-    record_ids = iter(reserve_ids(DutyRecord, len(stream)))
+    record_ids = iter(reserve_ids(DutyRecord, sum(chunk.most for chunk in chunks)))
     pending = _PendingRows(acting_user, source, checks.now)
     events: list[AuditEvent] = []
     overlaps: list[tuple[int, int | _Entry]] = []
@@ -682,7 +754,7 @@ def _create_streamed(
         else contextlib.nullcontext(functools.partial(insert_rows, DutyRecord, _RECORD_COLUMNS))
     ) as insert:
         for chunk, chunk_groups in zip(chunks, groups, strict=True):
-            accepted = checks.accepted(chunk, saved.refused, overlaps)
+            accepted = checks.accepted(checks.take(chunk.entries()), saved.refused, overlaps)
             ids = {index: next(record_ids) for index in accepted}
             saved.records.update(ids)
             event_of = {group: next(event_ids) for group in chunk_groups}
@@ -881,21 +953,17 @@ class _PendingRows:
 
 
 def _entry_problems(
-    scope: Scope | None,
+    may: bool,
     post: Post,
     person: Person,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     now: dt.datetime,
-    permitted: dict[tuple[int, int], bool],
     time_problems: dict[tuple[int, dt.datetime, dt.datetime], list[str]],
 ) -> list[str]:
-    """What stops one entry of an import before its overlaps are looked at. Permissions and
-    time checks are remembered: a log repeats its posts, villages and shift times."""
-    key = (post.id, person.village_id)
-    may = permitted.get(key)
-    if may is None:
-        may = permitted[key] = _may(scope, post, person, Capability.DUTY_RECORD)
+    """What stops one entry of an import before its overlaps are looked at, ``may`` saying
+    whether the user may record duty for the person at the post. Time checks are
+    remembered: a log repeats its posts and shift times."""
     if not may:
         return [
             _("You may not record duty for %(name)s at %(post)s.")

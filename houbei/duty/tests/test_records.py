@@ -17,6 +17,8 @@ from houbei.duty.services.records import (
     BulkEntryError,
     BulkVerifyError,
     DutyInput,
+    Entries,
+    EntryChunk,
     duty_check_in,
     duty_check_out,
     duty_close_stale,
@@ -495,6 +497,39 @@ def test_a_batch_saves_what_one_entry_would_and_refuses_what_it_would_refuse(
     ).exists()
     assert list(verify()) == []
     assert duty_record_create_many(acting_user=None, entries=[]).records == {}
+
+
+def test_entries_worked_out_chunk_by_chunk_name_only_what_was_said_beforehand(
+    world: World, frontline: Frontline, volunteer
+):
+    """An import's chunks are worked out only when their turn comes, when no statement may
+    run: an entry naming a post or a person not said beforehand is a mistake of the caller,
+    refused as such rather than checked against what was never read."""
+    checkpoint, market = frontline.checkpoint, frontline.market
+    worked_out = []
+
+    def chunk(post, person, day):
+        def entries():
+            worked_out.append(day)
+            return [(post, DutyInput(person, at(day, 8), at(day, 16)))]
+
+        return EntryChunk([checkpoint], 1, entries)
+
+    people = {volunteer.id: volunteer}
+    saved = duty_record_create_many(
+        acting_user=world.secretary_a,
+        entries=Entries(
+            people, at(14, 0), at(17, 0), [chunk(checkpoint, volunteer, day) for day in (14, 15)]
+        ),
+    )
+    assert sorted(saved.records) == [0, 1] and worked_out == [14, 15]
+    stranger = make_person(world.village_a, "张旭")
+    for wrong in (chunk(market, volunteer, 16), chunk(checkpoint, stranger, 16)):
+        with pytest.raises(ValueError, match="not given beforehand"):
+            duty_record_create_many(
+                acting_user=world.secretary_a,
+                entries=Entries(people, at(16, 0), at(17, 0), [wrong]),
+            )
 
 
 def test_records_verified_together_count_as_if_verified_one_by_one(

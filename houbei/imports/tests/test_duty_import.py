@@ -17,6 +17,7 @@ from houbei.audit.chain import verify
 from houbei.audit.models import AuditEvent, EventType
 from houbei.conftest import Frontline, World
 from houbei.duty.models import DutyRecord, Source, Status
+from houbei.duty.services.records import DutyInput, duty_record_create
 from houbei.imports.duty import apply_duty_import, plan_duty_import
 from houbei.imports.reader import UnreadableFile
 from houbei.tests.factories import make_person, next_id_number, xlsx
@@ -112,13 +113,13 @@ def test_a_log_naming_people_by_id_number_alone_is_read(
     assert error.value.message == "各工作表的前 15 行中都没有找到含“姓名 / 身份证号”的表头行。"
 
 
-def test_rows_saved_person_by_person_keep_the_files_order(
+def test_rows_saved_in_chunks_keep_the_files_order(
     world: World, frontline: Frontline, frozen_now: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Rows are saved grouped by person, in chunks (here of two) and streams of chunks (here
-    of four rows): a person's rows keep the file's order across both, so of two overlapping
-    rows the earlier one in the file is saved and the later one handed back, whatever other
-    people's rows lie between them."""
+    """Rows become entries and are saved in chunks (here of two) and streams of chunks (here
+    of four rows), in the file's order across both: of two overlapping rows the earlier one
+    in the file is saved and the later one handed back, whatever other people's rows lie
+    between them or wherever a chunk ends."""
     monkeypatch.setattr("houbei.duty.services.records.EVENT_RECORDS", 2)
     monkeypatch.setattr("houbei.duty.services.records.STREAM_RECORDS", 4)
     wang = make_person(world.village_a, "王强")
@@ -141,6 +142,34 @@ def test_rows_saved_person_by_person_keep_the_files_order(
     saved = DutyRecord.objects.filter(person=wang).order_by("starts_at")
     assert [(r.starts_at.day, r.starts_at.hour) for r in saved] == [(3, 0), (4, 4)]  # UTC
     assert DutyRecord.objects.filter(person=li).count() == 3
+
+
+def test_a_night_shift_on_the_campaigns_last_day_meets_the_shifts_after_it(
+    world: World, frontline: Frontline, frozen_now: object
+) -> None:
+    """A file's people and their recorded shifts are read before its rows are (they become
+    entries while the records before them are saved), over a span that must still hold a
+    shift starting after the campaign's last day that the last night's shift runs into."""
+    wang = make_person(world.village_a, "王强")
+    bj = dt.timezone(dt.timedelta(hours=8))
+    morning = dt.datetime(2020, 2, 11, 2, 0, tzinfo=bj)
+    duty_record_create(
+        acting_user=None,
+        post=frontline.market,
+        data=DutyInput(wang, morning, morning + dt.timedelta(hours=6)),
+    )
+    frontline.campaign.end_date = dt.date(2020, 2, 10)
+    frontline.campaign.save(update_fields=["end_date"])
+    rows = [
+        ["2020-02-10", "唐家湾卡点", "王强", "", "08:00", "16:00", "", ""],
+        ["2020-02-10", "唐家湾卡点", "王强", "", "22:00", "06:00", "", ""],  # into 02:00
+    ]
+    plan = plan_duty_import(
+        scope=None, data=logbook(rows), filename="值守.xlsx", campaign=frontline.campaign
+    )
+    assert apply_duty_import(acting_user=None, plan=plan) == 1
+    assert [(r.row, r.reason) for r in plan.rejected] == [(4, "not_saved")]
+    assert "2020-02-11 02:00" in plan.rejected[0].message
 
 
 def test_duty_import_on_the_command_line(

@@ -4,7 +4,7 @@ plain rows."""
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from houbei.duty.models import DutyTaskCount, TaskKind
 from houbei.lib.models import (
@@ -32,6 +32,24 @@ def test_reserved_ids_are_new_and_never_handed_out_again() -> None:
     later = TaskKind.objects.create(code="sandbags", name="装沙袋")
     assert later.pk > max(first + second)
     assert list(reserve_ids(TaskKind, 0)) == []
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's sequences")
+def test_ids_with_others_taken_between_them_are_the_ones_reserved() -> None:
+    """Reserved ids come back as a range when they follow one another; where other values
+    of the sequence fell between them (other inserts meanwhile), as the values themselves.
+    Here the sequence steps by three, as if two inserts had come between each of ours."""
+    with transaction.atomic():
+        together = reserve_ids(TaskKind, 3)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_get_serial_sequence('duty_taskkind', 'id')")
+            (sequence,) = cursor.fetchone()
+            cursor.execute(f"ALTER SEQUENCE {sequence} INCREMENT BY 3")
+        apart = reserve_ids(TaskKind, 3)
+        transaction.set_rollback(True)  # the sequence steps by one again
+    assert isinstance(together, range) and len(together) == 3
+    assert apart == [apart[0], apart[0] + 3, apart[0] + 6]
+    assert apart[0] > together[-1]
 
 
 def test_a_table_that_never_had_a_row_starts_its_counter() -> None:
