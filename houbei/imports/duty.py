@@ -91,7 +91,7 @@ class DutyPlan:
     @property
     def accepted(self) -> list[Planned]:
         if self._accepted is None:
-            with _cells_of_one_file():
+            with collection_paused(), _cells_of_one_file():
                 self._accepted = _RowPlanning(self.reading).plan(self.table.rows, self._rejected)
         return self._accepted
 

@@ -634,17 +634,16 @@ class _EntryChecks:
             self.busy[person_id].add(start_epoch, end_epoch, pk)
         self.time_problems: dict[tuple[int, dt.datetime, dt.datetime], list[str]] = {}
         # No statement may run inside the records' stream (``insert_stream``): what the
-        # checks and the events read of each post (its campaign and region) and whether
-        # the user may record duty at it are read now. Whether they may for a person's
-        # village is the scope's own arithmetic (its regions are read with the posts').
+        # checks and the events read of each post (its campaign and region) is read now,
+        # and whether the user may record duty at each post is asked now — the scope reads
+        # what that takes (its grants, the posts the user leads) once and remembers it, so
+        # asking again for a post and a person's village is arithmetic.
         posts = list({post.pk: post for chunk in entries.chunks for post in chunk.posts}.values())
         prefetch_related_objects(posts, "campaign", "region")
-        self.post_may = {
-            post.pk: self.scope is None or self.scope.can_on_post(post, Capability.DUTY_RECORD)
-            for post in posts
-        }
         if self.scope is not None:
-            self.scope.prefixes(Capability.DUTY_RECORD)
+            for post in posts:
+                self.scope.can_on_post(post, Capability.DUTY_RECORD)
+        self.posts = {post.pk for post in posts}
         self.permitted: dict[tuple[int, int], bool] = {}
 
     def take(self, entries: Sequence[tuple[Post, DutyInput]]) -> range:
@@ -652,19 +651,18 @@ class _EntryChecks:
         first = len(self.timed)
         for post, data in entries:
             person = self.people.get(data.person.id)
-            if person is None or post.pk not in self.post_may:
+            if person is None or post.pk not in self.posts:
                 raise ValueError("an entry names a person or a post not given beforehand")
             self.timed.append((post, person, *self.spans.of(data.starts_at, data.ends_at), data))
         return range(first, len(self.timed))
 
     def may(self, post: Post, person: Person) -> bool:
-        """``_may`` for recording duty, from what was read before the stream."""
+        """Whether the user may record duty for the person at the post, remembered by post
+        and village (a log repeats them)."""
         key = (post.id, person.village_id)
         may = self.permitted.get(key)
         if may is None:
-            may = self.permitted[key] = self.post_may[post.id] or (
-                self.scope is not None and self.scope.covers(person.village, Capability.DUTY_RECORD)
-            )
+            may = self.permitted[key] = _may(self.scope, post, person, Capability.DUTY_RECORD)
         return may
 
     def accepted(
