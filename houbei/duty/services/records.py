@@ -54,6 +54,8 @@ from houbei.duty.models import (
 )
 from houbei.lib.bulkwork import collection_paused
 from houbei.lib.models import (
+    ANALYZE_AFTER_ROWS,
+    analyze_after_commit,
     concrete_field,
     db_moments,
     insert_model,
@@ -613,6 +615,8 @@ def duty_record_create_many(
         done += sum(chunk.most for chunk in stream)
         if progress is not None:
             progress(done, total)
+    if len(saved.records) >= ANALYZE_AFTER_ROWS:
+        analyze_after_commit(DutyRecord)
     return saved
 
 

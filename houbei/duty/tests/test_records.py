@@ -3,6 +3,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from houbei.accounts.roles import Capability
@@ -497,6 +499,27 @@ def test_a_batch_saves_what_one_entry_would_and_refuses_what_it_would_refuse(
     ).exists()
     assert list(verify()) == []
     assert duty_record_create_many(acting_user=None, entries=[]).records == {}
+
+
+def test_a_large_import_has_its_records_analyzed_once_committed(
+    world: World, frontline: Frontline, volunteer, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Above ANALYZE_AFTER_ROWS records (here two) the records' planner statistics are
+    refreshed after the commit (PostgreSQL; SQLite runs without them): autovacuum would
+    wait for a tenth of the table to change, the review queue of the new records planned
+    as if they were none meanwhile."""
+    monkeypatch.setattr("houbei.duty.services.records.ANALYZE_AFTER_ROWS", 2)
+    checkpoint = frontline.checkpoint
+    day = {d: (checkpoint, DutyInput(volunteer, at(d, 8), at(d, 16))) for d in (12, 13, 14)}
+    for entries in ([day[12]], [day[13], day[14]]):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            duty_record_create_many(acting_user=None, entries=entries)
+        with CaptureQueriesContext(connection) as queries:
+            for callback in callbacks:
+                callback()
+        analyzed = [q["sql"] for q in queries if q["sql"].startswith("ANALYZE")]
+        large = len(entries) == 2 and connection.vendor == "postgresql"
+        assert analyzed == (['ANALYZE "duty_dutyrecord"'] if large else [])
 
 
 def test_entries_worked_out_chunk_by_chunk_name_only_what_was_said_beforehand(
