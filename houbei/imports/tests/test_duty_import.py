@@ -119,7 +119,8 @@ def test_rows_saved_in_chunks_keep_the_files_order(
     """Rows become entries and are saved in chunks (here of two) and streams of chunks (here
     of four rows), in the file's order across both: of two overlapping rows the earlier one
     in the file is saved and the later one handed back, whatever other people's rows lie
-    between them or wherever a chunk ends."""
+    between them or wherever a chunk ends. Progress is told after each chunk (inside the
+    records' stream on PostgreSQL), not once a stream."""
     monkeypatch.setattr("houbei.duty.services.records.EVENT_RECORDS", 2)
     monkeypatch.setattr("houbei.duty.services.records.STREAM_RECORDS", 4)
     wang = make_person(world.village_a, "王强")
@@ -136,11 +137,16 @@ def test_rows_saved_in_chunks_keep_the_files_order(
     plan = plan_duty_import(
         scope=None, data=logbook(rows), filename="值守.xlsx", campaign=frontline.campaign
     )
-    assert apply_duty_import(acting_user=None, plan=plan) == 5
+    told: list[tuple[int, ...]] = []
+    saved = apply_duty_import(
+        acting_user=None, plan=plan, progress=lambda *done_of: told.append(done_of)
+    )
+    assert saved == 5
+    assert told == [(2, 6), (4, 6), (6, 6)]
     assert [number for number, _post, _data in plan.accepted] == [3, 4, 5, 6, 8]
     assert [(r.row, r.reason) for r in plan.rejected] == [(7, "not_saved")]
-    saved = DutyRecord.objects.filter(person=wang).order_by("starts_at")
-    assert [(r.starts_at.day, r.starts_at.hour) for r in saved] == [(3, 0), (4, 4)]  # UTC
+    wangs = DutyRecord.objects.filter(person=wang).order_by("starts_at")
+    assert [(r.starts_at.day, r.starts_at.hour) for r in wangs] == [(3, 0), (4, 4)]  # UTC
     assert DutyRecord.objects.filter(person=li).count() == 3
 
 
