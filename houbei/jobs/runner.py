@@ -92,7 +92,9 @@ class _Throttled:
     """Tells progress at most twice a second, through the cache (Redis in production): a
     handler works inside its own transaction (an import saves all its rows or none), whose
     writes to the job's row nobody else would see before it commits — the bar would stand
-    still until the end. The job's row gets the last figures when the job is done."""
+    still until the end. The job's row gets the last figures when the job is done. Only the
+    cache, never the database: a duty import tells its progress from inside its records'
+    stream, where no statement may run (``lib.models.insert_stream``)."""
 
     def __init__(self, job: Job) -> None:
         self.job = job
