@@ -164,24 +164,30 @@ class DutyRecord(TimeStampedModel):
     version = models.PositiveIntegerField(default=1)
     # An imported record's first event is its import's (one per batch and region, holding
     # every record as imported: docs/decisions/0007); other records have events of their own.
-    # No index: the link is followed from the record only.
+    # No index: the link is followed from the record only. No constraint in the database
+    # either (decision 0010): an audit event is never deleted (PostgreSQL's trigger refuses
+    # it), and the constraint's check at commit, one a record, was a fifth of committing an
+    # import of 100 000 records.
     import_event = models.ForeignKey(
         "audit.AuditEvent",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         db_index=False,
+        db_constraint=False,
         related_name="+",
     )
     # The verification of many records at once that last verified it (one event per batch
     # and region, listing them: docs/decisions/0008); a record verified alone has an event
-    # of its own. No index, as above.
+    # of its own. No index and no constraint, as above (its check was half of committing a
+    # verification of 100 000).
     verify_event = models.ForeignKey(
         "audit.AuditEvent",
         on_delete=models.PROTECT,
         null=True,
         blank=True,
         db_index=False,
+        db_constraint=False,
         related_name="+",
     )
 

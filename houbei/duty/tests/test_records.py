@@ -3,7 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
@@ -520,6 +520,30 @@ def test_a_large_import_has_its_records_analyzed_once_committed(
         analyzed = [q["sql"] for q in queries if q["sql"].startswith("ANALYZE")]
         large = len(entries) == 2 and connection.vendor == "postgresql"
         assert analyzed == (['ANALYZE "duty_dutyrecord"'] if large else [])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite keeps the constraints")
+def test_links_to_audit_events_are_kept_by_the_trail_not_by_constraints(
+    world: World, frontline: Frontline, volunteer
+):
+    """Decision 0010: a record's links to its import's and its bulk verification's events
+    have no foreign-key constraint (each was checked at commit once a record); the event a
+    record links to still cannot go, as the audit trigger refuses any deletion."""
+    entry = (frontline.checkpoint, DutyInput(volunteer, at(12, 8), at(12, 16)))
+    (record_id,) = duty_record_create_many(acting_user=None, entries=[entry]).records.values()
+    event_id = DutyRecord.objects.get(pk=record_id).import_event_id
+    assert event_id is not None
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, "duty_dutyrecord")
+    foreign = {column for c in constraints.values() if c["foreign_key"] for column in c["columns"]}
+    assert {"person_id", "post_id", "verified_by_id"} <= foreign
+    assert not {"import_event_id", "verify_event_id"} & foreign
+    with (
+        pytest.raises(Exception, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [event_id])
 
 
 def test_entries_worked_out_chunk_by_chunk_name_only_what_was_said_beforehand(
