@@ -166,8 +166,8 @@ class DutyRecord(TimeStampedModel):
     # every record as imported: docs/decisions/0007); other records have events of their own.
     # No index: the link is followed from the record only. No constraint in the database
     # either (decision 0010): an audit event is never deleted (PostgreSQL's trigger refuses
-    # it), and the constraint's check at commit, one a record, was a fifth of committing an
-    # import of 100 000 records.
+    # it), and the constraint's check at commit, one a record, was a fifth to a third of
+    # committing an import of 100 000 records.
     import_event = models.ForeignKey(
         "audit.AuditEvent",
         on_delete=models.PROTECT,

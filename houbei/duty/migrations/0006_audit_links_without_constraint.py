@@ -1,9 +1,9 @@
 """A duty record's links to its import's and its bulk verification's audit events lose their
 foreign-key constraints (decision 0010): audit events are never deleted (on PostgreSQL a
-trigger refuses it), and each constraint was checked at commit once a record — 0.3–0.5 s of
+trigger refuses it), and each constraint was checked at commit once a record — 0.4–0.8 s of
 committing an import of 100 000 records, 0.5–1 s of committing their verification.
 
-Dropped on PostgreSQL only, by name (Django's names are the same on every install). SQLite
+Dropped on PostgreSQL only, whatever their names (found by the columns they constrain). SQLite
 looks the event up as each record is written and keeps only a count for the commit, so it
 has nothing to gain, and an AlterField there would copy the whole of the largest table; a
 later migration that rebuilds the table will leave the constraints out."""
@@ -11,6 +11,7 @@ later migration that rebuilds the table will leave the constraints out."""
 import django.db.models.deletion
 from django.db import migrations, models
 
+# The names Django gave them, which the reverse puts back.
 CONSTRAINTS = {
     "duty_dutyrecord_import_event_id_6f711db5_fk_audit_auditevent_id": "import_event_id",
     "duty_dutyrecord_verify_event_id_fd86854d_fk_audit_auditevent_id": "verify_event_id",
@@ -18,10 +19,15 @@ CONSTRAINTS = {
 
 
 def drop_constraints(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
+    connection = schema_editor.connection
+    if connection.vendor != "postgresql":
         return
-    for name in CONSTRAINTS:
-        schema_editor.execute(f'ALTER TABLE "duty_dutyrecord" DROP CONSTRAINT IF EXISTS "{name}"')
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, "duty_dutyrecord")
+    linked = set(CONSTRAINTS.values())
+    for name, constraint in found.items():
+        if constraint["foreign_key"] and set(constraint["columns"]) <= linked:
+            schema_editor.execute(f'ALTER TABLE "duty_dutyrecord" DROP CONSTRAINT "{name}"')
 
 
 def add_constraints(apps, schema_editor):
